@@ -1,0 +1,3 @@
+module github.com/nixgo/nixgo
+
+go 1.26
