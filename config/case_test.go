@@ -34,7 +34,7 @@ const caseRoot = "/tmp/nixgo-config-test"
 
 // referenceFiles are the files of reference-nix's chroot that matter.
 var referenceFiles = map[string]string{
-	"/etc/nix/nix.conf": "sandbox = false\nexperimental-features = nix-command flakes\nbuild-users-group =\nsubstituters =\n",
+	"/etc/nix/nix.conf":                  "sandbox = false\nexperimental-features = nix-command flakes\nbuild-users-group =\nsubstituters =\n",
 	"/etc/ssl/certs/ca-certificates.crt": "",
 }
 
