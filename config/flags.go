@@ -2,7 +2,10 @@
 
 package config
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // FlagAction is what a setting flag does.
 type FlagAction int
@@ -54,13 +57,13 @@ func (d *Setting) flags() []Flag {
 	return fs
 }
 
-// LookupFlag reports whether `--name` (name given without the dashes) is
-// a setting flag, and what it does. The CLI consults it for long flags
+// LookupFlag reports whether `--name` (name given with or without the
+// dashes) is a setting flag, and what it does. The CLI consults it for long flags
 // its commands do not define themselves; CppNix registers these flags
 // (in a hidden category) on every command, after `--max-jobs`, which
 // they replace. `-j N` is the CLI's own short form of `--max-jobs N`.
 func (c *Config) LookupFlag(name string) (Flag, bool) {
-	f, ok := c.flagIndex[name]
+	f, ok := c.flagIndex[strings.TrimPrefix(name, "--")]
 	return f, ok
 }
 
@@ -84,7 +87,7 @@ func (c *Config) indexFlags() {
 func (c *Config) SetFromFlag(name, arg string) error {
 	f, ok := c.LookupFlag(name)
 	if !ok {
-		return usageErrorf("unrecognised flag '--%s'", name)
+		return usageErrorf("unrecognised flag '--%s'", strings.TrimPrefix(name, "--"))
 	}
 	if f.Feature != "" && !slices.Contains(c.flagFeatures, f.Feature) {
 		c.flagFeatures = append(c.flagFeatures, f.Feature)
