@@ -1,0 +1,188 @@
+// Printing derivations as ATerm, byte for byte as CppNix's unparse.
+package derivation
+
+import (
+	"maps"
+	"slices"
+	"sort"
+
+	"github.com/nixgo/nixgo/format/storepath"
+)
+
+// ATerm returns the derivation's .drv text.
+func (d *Derivation) ATerm(dir storepath.Dir) string {
+	return string(d.appendATerm(nil, dir, false, nil))
+}
+
+// MaskedATerm returns the .drv text with output paths, and environment
+// variables named like outputs, replaced by "", as hashed to compute
+// input-addressed output paths.
+func (d *Derivation) MaskedATerm(dir storepath.Dir) string {
+	return string(d.appendATerm(nil, dir, true, nil))
+}
+
+// AppendATerm appends the derivation's .drv text to b.
+func (d *Derivation) AppendATerm(b []byte, dir storepath.Dir) []byte {
+	return d.appendATerm(b, dir, false, nil)
+}
+
+// hashedInput is an input derivation replaced by its modulo hash.
+type hashedInput struct {
+	hash    string // base16
+	outputs []string
+}
+
+// appendATerm prints the derivation. With maskOutputs, output paths and
+// output-named environment variables are blank; with inputs, those replace
+// the input derivations (CppNix's actualInputs).
+func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, maskOutputs bool, inputs []hashedInput) []byte {
+	b = append(b, "Derive(["...)
+	for i, name := range slices.Sorted(maps.Keys(d.Outputs)) {
+		o := d.Outputs[name]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '(')
+		b = appendRaw(b, name)
+		b = append(b, ',')
+		if k := o.Kind(); maskOutputs || (k != InputAddressed && k != Fixed) {
+			b = appendRaw(b, "")
+		} else {
+			b = appendRaw(b, dir.Path(o.Path))
+		}
+		b = append(b, ',')
+		b = appendRaw(b, o.HashAlgo)
+		b = append(b, ',')
+		b = appendRaw(b, o.Hash)
+		b = append(b, ')')
+	}
+	b = append(b, "],["...)
+	if inputs != nil {
+		for i, in := range inputs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '(')
+			b = appendRaw(b, in.hash)
+			b = append(b, ',')
+			b = appendRawList(b, in.outputs)
+			b = append(b, ')')
+		}
+	} else {
+		for i, p := range sortedInputDrvs(d.InputDrvs) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '(')
+			b = appendRaw(b, dir.Path(p))
+			b = append(b, ',')
+			b = appendRawList(b, sortedSet(d.InputDrvs[p]))
+			b = append(b, ')')
+		}
+	}
+	b = append(b, "],["...)
+	for i, p := range storepath.SortPaths(slices.Clone(d.InputSrcs)) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendRaw(b, dir.Path(p))
+	}
+	b = append(b, "],"...)
+	b = appendRaw(b, d.Platform)
+	b = append(b, ',')
+	b = appendEscaped(b, d.Builder)
+	b = append(b, ",["...)
+	for i, a := range d.Args {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendEscaped(b, a)
+	}
+	b = append(b, "],["...)
+	for i, k := range slices.Sorted(maps.Keys(d.Env)) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '(')
+		b = appendEscaped(b, k)
+		b = append(b, ',')
+		if _, isOutput := d.Outputs[k]; maskOutputs && isOutput {
+			b = appendEscaped(b, "")
+		} else {
+			b = appendEscaped(b, d.Env[k])
+		}
+		b = append(b, ')')
+	}
+	return append(b, "])"...)
+}
+
+func sortedInputDrvs(m map[storepath.StorePath][]string) []storepath.StorePath {
+	paths := slices.Collect(maps.Keys(m))
+	slices.SortFunc(paths, storepath.StorePath.Compare)
+	return paths
+}
+
+// sortedSet returns s sorted without duplicates, copying only if needed.
+func sortedSet(s []string) []string {
+	if sort.StringsAreSorted(s) && !hasAdjacentDup(s) {
+		return s
+	}
+	return slices.Compact(slices.Sorted(slices.Values(s)))
+}
+
+func hasAdjacentDup(s []string) bool {
+	for i := 1; i < len(s); i++ {
+		if s[i] == s[i-1] {
+			return true
+		}
+	}
+	return false
+}
+
+// appendRaw appends s in quotes without escaping (CppNix's
+// printUnquotedString, used for paths, names and hashes).
+func appendRaw(b []byte, s string) []byte {
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+func appendRawList(b []byte, list []string) []byte {
+	b = append(b, '[')
+	for i, s := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendRaw(b, s)
+	}
+	return append(b, ']')
+}
+
+// appendEscaped appends s in quotes, escaping '"', '\\', newline,
+// carriage return and tab (CppNix's printString).
+func appendEscaped(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '"':
+			esc = `\"`
+		case '\\':
+			esc = `\\`
+		case '\n':
+			esc = `\n`
+		case '\r':
+			esc = `\r`
+		case '\t':
+			esc = `\t`
+		default:
+			continue
+		}
+		b = append(b, s[start:i]...)
+		b = append(b, esc...)
+		start = i + 1
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
