@@ -3,13 +3,141 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/nixgo/nixgo/config"
 )
+
+// Version is the version nixgo reports.
+const Version = "2.26.3"
+
+// env holds what a command needs from its surroundings; tests substitute it.
+type env struct {
+	prog   string // the name the program was invoked as (nix, nix-instantiate, ...)
+	args   []string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) (string, bool)
+	log    *logger
+	cfg    *config.Config
+}
 
 // Main runs the program with the given arguments and standard streams and returns
 // the exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "nixgo: not implemented yet")
+	prog := "nix"
+	if len(args) > 0 {
+		prog = strings.TrimSuffix(filepath.Base(args[0]), ".exe")
+	}
+	e := &env{prog: prog, args: args[1:], stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.LookupEnv}
+	e.log = newLogger(stderr)
+	return e.run()
+}
+
+// commands maps program names to their entry points.
+var commands = map[string]func(e *env) error{
+	"nix-instantiate": runInstantiate,
+}
+
+func (e *env) run() (status int) {
+	cmd, ok := commands[e.prog]
+	if !ok {
+		cmd = runNix
+	}
+	err := e.loadConfig()
+	if err == nil {
+		err = cmd(e)
+	}
+	if err == nil {
+		return 0
+	}
+	var ex *exitError
+	if errors.As(err, &ex) {
+		if ex.msg != "" {
+			e.log.errorMsg(ex.msg)
+		}
+		return ex.code
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		e.log.errorMsg("error: " + ue.msg + "\nTry '" + e.prog + " --help' for more information.")
+		return 1
+	}
+	var cue *config.UsageError
+	if errors.As(err, &cue) {
+		e.log.errorMsg("error: " + cue.Error() + "\nTry '" + e.prog + " --help' for more information.")
+		return 1
+	}
+	e.log.errorMsg("error: " + err.Error())
 	return 1
+}
+
+func (e *env) loadConfig() error {
+	l := &config.Loader{Getenv: e.getenv, Warn: func(msg string) { e.log.warn(msg) }}
+	cfg, err := l.Load()
+	if err != nil {
+		return err
+	}
+	e.cfg = cfg
+	return nil
+}
+
+// usageError is a command-line error; it is printed with a hint to --help.
+type usageError struct{ msg string }
+
+func (u *usageError) Error() string { return u.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// exitError ends the program with a status and a message already formatted.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (x *exitError) Error() string { return x.msg }
+
+// verbosity levels, as CppNix's.
+const (
+	lvlError = iota
+	lvlWarn
+	lvlNotice
+	lvlInfo
+	lvlTalkative
+	lvlChatty
+	lvlDebug
+	lvlVomit
+)
+
+// logger writes messages to standard error, filtered by verbosity.
+type logger struct {
+	w     io.Writer
+	level int
+}
+
+func newLogger(w io.Writer) *logger { return &logger{w: w, level: lvlInfo} }
+
+func (l *logger) errorMsg(msg string) { fmt.Fprintln(l.w, msg) }
+
+func (l *logger) warn(msg string) {
+	if l.level >= lvlWarn {
+		fmt.Fprintln(l.w, "warning: "+msg)
+	}
+}
+
+// printAt prints msg when the verbosity is at least level.
+func (l *logger) printAt(level int, msg string) {
+	if l.level >= level {
+		fmt.Fprintln(l.w, msg)
+	}
+}
+
+func runNix(e *env) error {
+	return usagef("the nix command is not implemented yet")
 }

@@ -11,7 +11,7 @@ import (
 )
 
 type corpusCase struct {
-	line                            int
+	line                             int
 	kind, pattern, subject, expected string
 }
 
@@ -20,7 +20,11 @@ func (c corpusCase) key() string {
 }
 
 func readCorpus(t testing.TB) []corpusCase {
-	f, err := os.Open("testdata/corpus.txt")
+	path := "testdata/corpus.txt"
+	if p := os.Getenv("NIXGO_REGEX_CORPUS"); p != "" {
+		path = p // an ad-hoc corpus, e.g. a larger random sample
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

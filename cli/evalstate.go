@@ -1,0 +1,152 @@
+// This file builds an evaluation state from the settings and the evaluation
+// flags, and holds the helpers commands share to print results and errors.
+
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/nixgo/nixgo/lang/builtins"
+	"github.com/nixgo/nixgo/lang/eval"
+	"github.com/nixgo/nixgo/lang/syntax"
+	"github.com/nixgo/nixgo/lang/token"
+	"github.com/nixgo/nixgo/store/dummy"
+)
+
+// evalSetup describes the evaluator a command wants.
+type evalSetup struct {
+	args     *evalArgs
+	readOnly bool
+	store    eval.Store
+}
+
+func lintLevel(s string) syntax.Diagnose {
+	switch s {
+	case "warn":
+		return syntax.DiagnoseWarn
+	case "fatal":
+		return syntax.DiagnoseFatal
+	}
+	return syntax.DiagnoseIgnore
+}
+
+// settingOr reads a string setting that may not exist in the table.
+func (e *env) settingOr(name, def string) string {
+	if _, ok := e.cfg.Lookup(name); !ok {
+		return def
+	}
+	return e.cfg.Value(name)
+}
+
+// newEvalState makes an evaluation state from the configuration.
+func (e *env) newEvalState(s evalSetup) (*eval.State, error) {
+	cfg := e.cfg
+	opts := eval.Options{
+		StoreDir:      cfg.Dirs().StoreDir,
+		PureEval:      cfg.Bool("pure-eval"),
+		RestrictEval:  cfg.Bool("restrict-eval"),
+		ShowTrace:     cfg.Bool("show-trace"),
+		MaxCallDepth:  int(cfg.Int("max-call-depth")),
+		TraceVerbose:  cfg.Bool("trace-verbose"),
+		System:        cfg.String("system"),
+		AbortOnWarn:   cfg.Bool("abort-on-warn"),
+		Home:          homeDir(e.getenv),
+		PipeOperators: cfg.HasFeature("pipe-operators"),
+		Features:      map[string]bool{},
+		Store:         s.store,
+	}
+	if sys := cfg.String("eval-system"); sys != "" {
+		opts.System = sys
+	}
+	for _, f := range cfg.EnabledFeatures() {
+		opts.Features[string(f)] = true
+	}
+	opts.LintURL = lintLevel(e.settingOr("lint-url-literals", "ignore"))
+	opts.LintShortPath = lintLevel(e.settingOr("lint-short-path-literals", "ignore"))
+	opts.LintAbsolutePath = lintLevel(e.settingOr("lint-absolute-path-literals", "ignore"))
+	opts.Getenv = func(k string) string { v, _ := e.getenv(k); return v }
+	opts.Log = func(msg string) { e.log.errorMsg(msg) }
+	if !opts.PureEval {
+		var elems []string
+		if s.args != nil {
+			elems = append(elems, s.args.include...)
+		}
+		elems = append(elems, cfg.Strings("nix-path")...)
+		for _, el := range elems {
+			prefix, path := "", el
+			if i := strings.IndexByte(el, '='); i >= 0 {
+				prefix, path = el[:i], el[i+1:]
+			}
+			opts.SearchPath = append(opts.SearchPath, eval.SearchPathEntry{Prefix: prefix, Path: path})
+		}
+	}
+	if opts.Store == nil {
+		opts.Store = dummy.New(opts.StoreDir)
+	}
+	st := eval.New(opts)
+	builtins.Install(st, builtins.Config{})
+	return st, nil
+}
+
+func homeDir(getenv func(string) (string, bool)) string {
+	if h, ok := getenv("HOME"); ok && h != "" {
+		return h
+	}
+	if runtime.GOOS == "windows" {
+		if h, ok := getenv("USERPROFILE"); ok {
+			return h
+		}
+	}
+	h, _ := os.UserHomeDir()
+	return h
+}
+
+// autoArgs builds the set of --arg/--argstr values.
+func (e *env) autoArgs(st *eval.State, a *evalArgs) (*eval.Attrs, error) {
+	b := eval.NewAttrsBuilder(len(a.autoArgs))
+	cwd, _ := os.Getwd()
+	for _, arg := range a.autoArgs {
+		var v eval.Value
+		switch arg.kind {
+		case "expr":
+			th, err := st.ParseThunk(arg.value, cwd)
+			if err != nil {
+				return nil, err
+			}
+			v = th
+		case "string":
+			v = eval.MkString(arg.value)
+		case "file":
+			data, err := os.ReadFile(arg.value)
+			if err != nil {
+				return nil, err
+			}
+			v = eval.MkString(string(data))
+		case "stdin":
+			data, err := readAll(e.stdin)
+			if err != nil {
+				return nil, err
+			}
+			v = eval.MkString(string(data))
+		}
+		b.Add(st.Sym(arg.name), token.NoPos, v)
+	}
+	return b.Finish(), nil
+}
+
+// evalError renders an evaluation error as CppNix prints it.
+func (e *env) evalError(st *eval.State, err error) error {
+	return &exitError{code: 1, msg: st.Render(err, e.cfg.Bool("show-trace"))}
+}
+
+// absPath makes p absolute against the current directory, lexically.
+func absPath(p string) string {
+	if filepath.IsAbs(p) {
+		return syntax.CanonPath(p)
+	}
+	cwd, _ := os.Getwd()
+	return syntax.CanonPath(cwd + "/" + p)
+}

@@ -1,0 +1,243 @@
+// This file implements nix-instantiate: parse or evaluate Nix expressions, or
+// instantiate the derivations they describe.
+
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/nixgo/nixgo/lang/eval"
+	"github.com/nixgo/nixgo/lang/syntax"
+	"github.com/nixgo/nixgo/lang/token"
+)
+
+// instantiateArgs are nix-instantiate's options.
+type instantiateArgs struct {
+	files     []string
+	readStdin bool
+	fromArgs  bool
+	findFile  bool
+	evalOnly  bool
+	parseOnly bool
+	output    string // "", "raw", "xml", "json"
+	location  bool
+	strict    bool
+	attrPaths []string
+	readWrite bool
+	gcRoot    string
+	eval      evalArgs
+	showHelp  bool
+	showVer   bool
+}
+
+func runInstantiate(e *env) error {
+	a := &instantiateArgs{location: true}
+	p := newArgParser(e)
+	p.addLegacy()
+	p.addEval(&a.eval)
+	p.own = func(args []string, i int) (int, error) {
+		arg := args[i]
+		switch arg {
+		case "--help":
+			a.showHelp = true
+		case "--version":
+			a.showVer = true
+		case "-":
+			a.readStdin = true
+		case "--expr", "-E":
+			a.fromArgs = true
+		case "--eval", "--eval-only":
+			a.evalOnly = true
+		case "--read-write-mode":
+			a.readWrite = true
+		case "--parse", "--parse-only":
+			a.parseOnly, a.evalOnly = true, true
+		case "--find-file":
+			a.findFile = true
+		case "--attr", "-A":
+			if i+1 >= len(args) {
+				return 0, usagef("flag '%s' requires 1 argument(s), but only 0 were given", arg)
+			}
+			a.attrPaths = append(a.attrPaths, args[i+1])
+			return 2, nil
+		case "--add-root":
+			if i+1 >= len(args) {
+				return 0, usagef("flag '%s' requires 1 argument(s), but only 0 were given", arg)
+			}
+			a.gcRoot = args[i+1]
+			return 2, nil
+		case "--indirect":
+		case "--raw":
+			a.output = "raw"
+		case "--xml":
+			a.output = "xml"
+		case "--json":
+			a.output = "json"
+		case "--no-location":
+			a.location = false
+		case "--strict":
+			a.strict = true
+		case "--dry-run":
+			_ = e.cfg.Set("readonly-mode", "true")
+		default:
+			if strings.HasPrefix(arg, "-") && arg != "" {
+				return 0, nil
+			}
+			a.files = append(a.files, arg)
+		}
+		return 1, nil
+	}
+	if err := p.parse(e.args); err != nil {
+		return err
+	}
+	if err := e.cfg.FinishFlags(); err != nil {
+		return err
+	}
+	if a.showHelp {
+		fmt.Fprint(e.stdout, instantiateHelp)
+		return nil
+	}
+	if a.showVer {
+		fmt.Fprintf(e.stdout, "nix-instantiate (Nix) %s\n", Version)
+		return nil
+	}
+	st, err := e.newEvalState(evalSetup{args: &a.eval, readOnly: a.evalOnly && !a.readWrite})
+	if err != nil {
+		return err
+	}
+	autoArgs, err := e.autoArgs(st, &a.eval)
+	if err != nil {
+		return err
+	}
+	if len(a.attrPaths) == 0 {
+		a.attrPaths = []string{""}
+	}
+	if a.findFile {
+		for _, f := range a.files {
+			var v eval.Value
+			if err := st.Eval(func() { v = st.FindFile(f, token.NoPos) }); err != nil {
+				return e.evalError(st, err)
+			}
+			fmt.Fprintln(e.stdout, string(v.(eval.Path)))
+		}
+		return nil
+	}
+	cwd, _ := os.Getwd()
+	if a.readStdin {
+		src, err := readAll(e.stdin)
+		if err != nil {
+			return err
+		}
+		expr, err := st.Parse(token.OriginStdin, "", src, cwd)
+		if err != nil {
+			return e.evalError(st, err)
+		}
+		if err := e.processExpr(st, a, autoArgs, expr); err != nil {
+			return err
+		}
+	} else if len(a.files) == 0 && !a.fromArgs {
+		a.files = append(a.files, "./default.nix")
+	}
+	for _, f := range a.files {
+		var expr *eval.Program
+		if a.fromArgs {
+			expr, err = st.Parse(token.OriginString, "", []byte(f), cwd)
+		} else {
+			var path string
+			if err := st.Eval(func() { path = e.lookupFileArg(st, f) }); err != nil {
+				return e.evalError(st, err)
+			}
+			expr, err = st.ParseFile(eval.ResolveExprPath(path))
+		}
+		if err != nil {
+			return e.evalError(st, err)
+		}
+		if err := e.processExpr(st, a, autoArgs, expr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lookupFileArg resolves a file argument: <p> through the search path, else a
+// path relative to the current directory.
+func (e *env) lookupFileArg(st *eval.State, s string) string {
+	if len(s) > 2 && s[0] == '<' && s[len(s)-1] == '>' {
+		return string(st.FindFile(s[1:len(s)-1], token.NoPos).(eval.Path))
+	}
+	return absPath(s)
+}
+
+func (e *env) processExpr(st *eval.State, a *instantiateArgs, autoArgs *eval.Attrs, expr *eval.Program) error {
+	if a.parseOnly {
+		fmt.Fprintln(e.stdout, syntax.Show(st.Symbols, expr.Syntax))
+		return nil
+	}
+	var root eval.Value
+	if err := st.Eval(func() { root = st.EvalProgram(expr) }); err != nil {
+		return e.evalError(st, err)
+	}
+	for _, path := range a.attrPaths {
+		var out string
+		err := st.Eval(func() {
+			v, _ := st.FindAlongAttrPath(path, autoArgs, root)
+			v = st.Force(v, st.DeterminePos(v, token.NoPos))
+			if !a.evalOnly {
+				st.Errorf(eval.EvalError, token.NoPos, "instantiating derivations is not implemented yet")
+			}
+			res := v
+			if autoArgs.Len() > 0 {
+				res = st.AutoCall(autoArgs, v)
+			}
+			switch a.output {
+			case "raw":
+				out = st.CoerceToString(token.NoPos, res, nil, "while generating the nix-instantiate output",
+					eval.CoerceOpts{CopyToStore: true, Canonicalize: true})
+			case "json":
+				out = st.ToJSONTop(res, a.strict, st.DeterminePos(v, token.NoPos)) + "\n"
+			case "xml":
+				out = st.ToXMLTop(res, a.strict, a.location)
+			default:
+				if a.strict {
+					res = st.DeepForce(res)
+				}
+				out = st.PrintAmbiguous(res) + "\n"
+			}
+		})
+		if err != nil {
+			return e.evalError(st, err)
+		}
+		io.WriteString(e.stdout, out)
+	}
+	return nil
+}
+
+func readAll(r io.Reader) ([]byte, error) {
+	if r == nil {
+		return nil, nil
+	}
+	return io.ReadAll(r)
+}
+
+const instantiateHelp = `Usage: nix-instantiate [OPTIONS...] [FILES...]
+
+Instantiate store derivations from Nix expressions, or evaluate them.
+
+Options:
+  --parse             parse the expressions and print their syntax tree
+  --eval              evaluate the expressions and print the result
+  --strict            evaluate the result deeply
+  --json, --xml       print the result as JSON or XML
+  -A, --attr PATH     select an attribute of the result
+  -E, --expr          treat the arguments as expressions, not file names
+  --arg NAME EXPR     pass EXPR as the argument NAME of the top-level function
+  --argstr NAME STR   pass the string STR as the argument NAME
+  -I PATH             add PATH to the search path for <...>
+  --find-file         look up files in the search path
+  --add-root PATH     register the result as a garbage collector root
+  --show-trace        show the full trace of errors
+  --option NAME VALUE set a configuration setting
+`

@@ -1,0 +1,233 @@
+// This file holds thunks and the functions that force values to a given type.
+
+package eval
+
+import (
+	"github.com/nixgo/nixgo/lang/token"
+)
+
+// Thunk is a value not yet computed: an expression and its environment. Forcing
+// it evaluates the expression once and keeps the result.
+//
+// States: pending (code is the node, x the *Env), running (code is blackhole;
+// forcing it again is infinite recursion), done (code is nil, x the value).
+type Thunk struct {
+	code node
+	x    Value
+}
+
+// NewThunk returns a delayed application of fn to arg.
+func NewApp(fn, arg Value) Value {
+	return &Thunk{code: &appNode{fn: fn, arg: arg}}
+}
+
+// Type implements Value; thunks must be forced before their type is known.
+func (*Env) Type() Type { return TypeThunk }
+
+func (t *Thunk) isBlackhole() bool { return t.code == blackhole }
+
+// IsEvaluated reports whether the thunk has been forced.
+func (t *Thunk) IsEvaluated() bool { return t.code == nil }
+
+// forcing records a thunk under evaluation, to reset it if evaluation fails.
+type forcing struct {
+	t    *Thunk
+	code node
+}
+
+func (f forcing) reset() { f.t.code = f.code }
+
+// Force evaluates v to weak head normal form. pos is where the value is needed,
+// for the position of an infinite recursion error.
+func (st *State) Force(v Value, pos token.Pos) Value {
+	if t, ok := v.(*Thunk); ok {
+		return st.forceThunk(t, pos)
+	}
+	return v
+}
+
+func (st *State) forceThunk(t *Thunk, pos token.Pos) Value {
+	code := t.code
+	if code == nil {
+		return t.x
+	}
+	if code == blackhole {
+		st.Errorf(InfiniteRecursion, pos, "infinite recursion encountered")
+	}
+	if app, ok := code.(*appNode); ok {
+		// Applications are not blackholed, as in CppNix.
+		v := st.Call1(app.fn, app.arg, pos)
+		t.code, t.x = nil, v
+		return v
+	}
+	env, _ := t.x.(*Env)
+	t.code = blackhole
+	st.forcing = append(st.forcing, forcing{t, code})
+	if len(st.forcing) > st.maxNesting {
+		st.Errorf(StackOverflow, token.NoPos, "stack overflow (possible infinite recursion)")
+	}
+	v := code.eval(st, env)
+	st.forcing = st.forcing[:len(st.forcing)-1]
+	t.code, t.x = nil, v
+	return v
+}
+
+// typeError raises "expected X but found Y: V" with ctx as its first trace.
+func (st *State) typeError(v Value, want string, pos token.Pos, ctx string) {
+	st.throw(&Error{Kind: TypeError, Msg: "expected " + want + " but found " + TypeName(v) + ": " + st.ShowValue(v),
+		own: []Trace{{Pos: pos, Msg: ctx}}})
+}
+
+// typeErrorAt raises "expected X but found Y: V" at pos (forceInt and friends put
+// the position on the error and add ctx as a trace).
+func (st *State) typeErrorAt(v Value, want string, pos token.Pos) {
+	st.throw(&Error{Kind: TypeError, Pos: pos, Msg: "expected " + want + " but found " + TypeName(v) + ": " + st.ShowValue(v)})
+}
+
+// ForceAttrs forces v to a set.
+func (st *State) ForceAttrs(v Value, pos token.Pos, ctx string) *Attrs {
+	v = st.Force(v, pos)
+	a, ok := v.(*Attrs)
+	if !ok {
+		st.typeError(v, "a set", pos, ctx)
+	}
+	return a
+}
+
+// ForceList forces v to a list.
+func (st *State) ForceList(v Value, pos token.Pos, ctx string) *List {
+	v = st.Force(v, pos)
+	l, ok := v.(*List)
+	if !ok {
+		st.typeError(v, "a list", pos, ctx)
+	}
+	return l
+}
+
+// withCtx runs the forcing of v with ctx as a trace frame, as CppNix's forceInt
+// and friends, which catch every error.
+func (st *State) forceCtx(v Value, pos token.Pos, ctx string) Value {
+	if t, ok := v.(*Thunk); ok && t.code != nil {
+		st.frames = append(st.frames, frame{kind: fMsg, pos: pos, msg: ctx})
+		v = st.forceThunk(t, pos)
+		st.frames = st.frames[:len(st.frames)-1]
+		return v
+	}
+	return st.Force(v, pos)
+}
+
+func (st *State) failCtx(v Value, want string, pos token.Pos, ctx string) {
+	st.frames = append(st.frames, frame{kind: fMsg, pos: pos, msg: ctx})
+	st.typeErrorAt(v, want, pos)
+}
+
+// ForceInt forces v to an integer.
+func (st *State) ForceInt(v Value, pos token.Pos, ctx string) int64 {
+	v = st.forceCtx(v, pos, ctx)
+	n, ok := v.(Int)
+	if !ok {
+		st.failCtx(v, "an integer", pos, ctx)
+	}
+	return int64(n)
+}
+
+// ForceFloat forces v to a float; integers are converted.
+func (st *State) ForceFloat(v Value, pos token.Pos, ctx string) float64 {
+	v = st.forceCtx(v, pos, ctx)
+	switch x := v.(type) {
+	case Int:
+		return float64(x)
+	case Float:
+		return float64(x)
+	}
+	st.failCtx(v, "a float", pos, ctx)
+	return 0
+}
+
+// ForceBool forces v to a Boolean.
+func (st *State) ForceBool(v Value, pos token.Pos, ctx string) bool {
+	v = st.forceCtx(v, pos, ctx)
+	b, ok := v.(Bool)
+	if !ok {
+		st.failCtx(v, "a Boolean", pos, ctx)
+	}
+	return bool(b)
+}
+
+// IsFunctor reports whether v is a set with a __functor attribute.
+func (st *State) IsFunctor(v Value) bool {
+	a, ok := v.(*Attrs)
+	return ok && a.Get(st.sFunctor) != nil
+}
+
+// ForceFunction forces v to a function or functor.
+func (st *State) ForceFunction(v Value, pos token.Pos, ctx string) Value {
+	v = st.forceCtx(v, pos, ctx)
+	if v.Type() != TypeFunction && !st.IsFunctor(v) {
+		st.failCtx(v, "a function", pos, ctx)
+	}
+	return v
+}
+
+// ForceString forces v to a string and returns it with its context.
+func (st *State) ForceString(v Value, pos token.Pos, ctx string) *String {
+	v = st.forceCtx(v, pos, ctx)
+	s, ok := v.(*String)
+	if !ok {
+		st.failCtx(v, "a string", pos, ctx)
+	}
+	return s
+}
+
+// ForceStringNoCtx forces v to a string that must not refer to store paths.
+func (st *State) ForceStringNoCtx(v Value, pos token.Pos, ctx string) string {
+	s := st.ForceString(v, pos, ctx)
+	if len(s.Ctx) > 0 {
+		st.ErrorWithTrace(EvalError, token.NoPos, pos, ctx,
+			"the string '%s' is not allowed to refer to a store path (such as '%s')", s.S, s.Ctx[0])
+	}
+	return s.S
+}
+
+// DeepForce forces v and everything it contains, as CppNix's forceValueDeep.
+func (st *State) DeepForce(v Value) Value {
+	seen := map[any]bool{}
+	var rec func(v Value) Value
+	depth := 0
+	rec = func(v Value) Value {
+		v = st.Force(v, token.NoPos)
+		switch x := v.(type) {
+		case *Attrs:
+			if seen[x] {
+				return v
+			}
+			seen[x] = true
+			depth++
+			if depth > st.maxNesting {
+				st.Errorf(StackOverflow, token.NoPos, "stack overflow (possible infinite recursion)")
+			}
+			for i := range x.list {
+				a := &x.list[i]
+				st.frames = append(st.frames, frame{kind: fAttrName, pos: a.Pos, sym: a.Name})
+				a.Value = rec(a.Value)
+				st.frames = st.frames[:len(st.frames)-1]
+			}
+			depth--
+		case *List:
+			if seen[x] {
+				return v
+			}
+			seen[x] = true
+			depth++
+			if depth > st.maxNesting {
+				st.Errorf(StackOverflow, token.NoPos, "stack overflow (possible infinite recursion)")
+			}
+			for i := range x.Elems {
+				x.Elems[i] = rec(x.Elems[i])
+			}
+			depth--
+		}
+		return v
+	}
+	return rec(v)
+}

@@ -1,0 +1,93 @@
+// This file looks up <path> in the search path (NIX_PATH, -I), as CppNix's findFile.
+
+package eval
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/nixgo/nixgo/lang/syntax"
+	"github.com/nixgo/nixgo/lang/token"
+)
+
+// suffixIfMatch returns the rest of path after prefix, if prefix is a prefix
+// of path at a component boundary.
+func suffixIfMatch(prefix, path string) (string, bool) {
+	n := len(prefix)
+	sep := n > 0 && n < len(path)
+	if sep && path[n] != '/' {
+		return "", false
+	}
+	if !strings.HasPrefix(path, prefix) {
+		return "", false
+	}
+	if sep {
+		return path[n+1:], true
+	}
+	return path[n:], true
+}
+
+// FindFile looks path up in the state's search path.
+func (st *State) FindFile(path string, pos token.Pos) Value {
+	return st.FindFileIn(st.SearchPath, path, pos)
+}
+
+// FindFileIn looks path up in the given search path (builtins.findFile).
+func (st *State) FindFileIn(sp []SearchPathEntry, path string, pos token.Pos) Value {
+	for _, e := range sp {
+		suffix, ok := suffixIfMatch(e.Prefix, path)
+		if !ok {
+			continue
+		}
+		root, ok := st.resolveSearchPathEntry(e.Path)
+		if !ok {
+			continue
+		}
+		res := root
+		if suffix != "" {
+			res = syntax.CanonPath(root + "/" + suffix)
+		}
+		if r, err := filepath.EvalSymlinks(res); err == nil {
+			res = r
+		} else {
+			continue
+		}
+		if _, err := os.Lstat(res); err == nil {
+			return Path(res)
+		}
+	}
+	if strings.HasPrefix(path, "nix/") {
+		if _, ok := st.internalFiles[path[4:]]; ok {
+			return Path("<nix/" + path[4:] + ">")
+		}
+	}
+	if st.PureEval {
+		st.Errorf(ThrownError, pos, "cannot look up '<%s>' in pure evaluation mode (use '--impure' to override)", path)
+	}
+	st.Errorf(ThrownError, pos, "file '%s' was not found in the Nix search path (add it using $NIX_PATH or -I)", path)
+	return nil
+}
+
+// RegisterInternalFile provides <nix/name> with the given source (the files
+// CppNix keeps in its corepkgs, such as fetchurl.nix).
+func (st *State) RegisterInternalFile(name, src string) { st.internalFiles[name] = src }
+
+func (st *State) resolveSearchPathEntry(p string) (string, bool) {
+	if r, ok := st.searchResolved[p]; ok {
+		return r, r != ""
+	}
+	abs := p
+	if !filepath.IsAbs(abs) {
+		cwd, _ := os.Getwd()
+		abs = cwd + "/" + abs
+	}
+	abs = syntax.CanonPath(abs)
+	if _, err := os.Stat(abs); err != nil {
+		st.Log("warning: Nix search path entry '" + p + "' does not exist, ignoring")
+		st.searchResolved[p] = ""
+		return "", false
+	}
+	st.searchResolved[p] = abs
+	return abs, true
+}

@@ -1,0 +1,74 @@
+// This file declares how the evaluator reaches the store: a small interface that
+// a read-only implementation (which only computes paths) and the real store
+// both satisfy.
+
+package eval
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"syscall"
+
+	"github.com/nixgo/nixgo/lang/token"
+)
+
+// Store is what evaluation needs from a Nix store.
+type Store interface {
+	// AddPath adds the file or directory at src to the store under name, as a
+	// NAR hashed with SHA-256 (recursive) or as a flat file, keeping only the
+	// entries for which filter returns true (filter may be nil). It returns the
+	// store path. A read-only store only computes the path.
+	AddPath(name, src string, recursive bool, filter func(path string, typ string) bool) (string, error)
+	// AddText adds a text file with the given references (toFile, .drv files).
+	AddText(name, text string, refs []string) (string, error)
+}
+
+// CopyPathToStore copies a source path into the store (once per evaluation) and
+// records it in ctx, as CppNix's copyPathToStore.
+func (st *State) CopyPathToStore(ctx *Context, path string) string {
+	if strings.HasSuffix(path, ".drv") {
+		st.Errorf(EvalError, token.NoPos, "file names are not allowed to end in '.drv'")
+	}
+	dst, ok := st.srcToStore[path]
+	if !ok {
+		if st.Store == nil {
+			st.Errorf(EvalError, token.NoPos, "cannot copy '%s' to the store: no store available", path)
+		}
+		st.CheckPathAllowed(path)
+		name := path[strings.LastIndexByte(path, '/')+1:]
+		var err error
+		dst, err = st.Store.AddPath(name, path, true, nil)
+		if err != nil {
+			st.Errorf(EvalError, token.NoPos, "%s", err.Error())
+		}
+		st.srcToStore[path] = dst
+	}
+	if ctx != nil {
+		*ctx = ctx.Add(dst)
+	}
+	return dst
+}
+
+// syscallMessage renders an OS error as strerror does.
+func syscallMessage(err error) string {
+	var errno syscall.Errno
+	switch {
+	case errors.As(err, &errno):
+		return strerror(errno)
+	case errors.Is(err, fs.ErrNotExist):
+		return "No such file or directory"
+	case errors.Is(err, fs.ErrPermission):
+		return "Permission denied"
+	}
+	return err.Error()
+}
+
+// strerror returns the C library's message for an errno.
+func strerror(e syscall.Errno) string {
+	s := e.Error()
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
