@@ -504,3 +504,17 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+func TestCopy(t *testing.T) {
+	for _, name := range treeNames {
+		in := readRef(t, name)
+		var out bytes.Buffer
+		n, err := Copy(&out, bytes.NewReader(append(in, "trailing"...)))
+		if err != nil || n != int64(len(in)) || !bytes.Equal(out.Bytes(), in) {
+			t.Errorf("%s: Copy = %d, %v", name, n, err)
+		}
+	}
+	if _, err := Copy(io.Discard, bytes.NewReader(badNARs()["unsorted"])); err == nil || err.Error() != "bad archive: NAR directory is not sorted" {
+		t.Errorf("Copy of a bad NAR: %v", err)
+	}
+}

@@ -50,6 +50,7 @@ func ParseMethod(s string) (Method, error) {
 	case "git":
 		return MethodGit, nil
 	}
+	//lint:ignore ST1005 CppNix's wording
 	return 0, fmt.Errorf("Unknown file ingestion method '%s', expect `flat`, `nar`, or `git`", s)
 }
 
