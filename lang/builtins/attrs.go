@@ -144,7 +144,7 @@ var attrBuiltins = []def{
 		out := make([]eval.Attr, a.Len())
 		for i, at := range a.All() {
 			name := eval.MkString(st.Symbols.Name(at.Name))
-			out[i] = eval.Attr{Name: at.Name, Pos: at.Pos, Value: eval.NewApp(eval.NewApp(args[0], name), at.Value)}
+			out[i] = eval.Attr{Name: at.Name, Value: eval.NewApp(eval.NewApp(args[0], name), at.Value)}
 		}
 		return eval.AttrsFromSorted(out)
 	}},

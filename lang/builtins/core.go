@@ -228,18 +228,21 @@ func (s *keySet) less(a, b eval.Value) bool {
 	return s.st.CompareValues(a, b, "while comparing the `key` attributes of two genericClosure elements")
 }
 
-// insert adds k and reports whether it was new.
+// insert adds k and reports whether it was new. Like std::set, it first
+// compares the new key against existing ones (new < existing), then checks the
+// predecessor (predecessor < new), so comparison errors name the types in the
+// same order.
 func (s *keySet) insert(k eval.Value) bool {
 	lo, hi := 0, len(s.keys)
 	for lo < hi {
 		m := (lo + hi) / 2
-		if s.less(s.keys[m], k) {
-			lo = m + 1
-		} else {
+		if s.less(k, s.keys[m]) {
 			hi = m
+		} else {
+			lo = m + 1
 		}
 	}
-	if lo < len(s.keys) && !s.less(k, s.keys[lo]) {
+	if lo > 0 && !s.less(s.keys[lo-1], k) {
 		return false
 	}
 	s.keys = append(s.keys, nil)

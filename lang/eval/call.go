@@ -34,7 +34,7 @@ func (st *State) Call2(fn, a, b Value, pos token.Pos) Value {
 
 func (st *State) callFunction(fn Value, args []Value, pos token.Pos) Value {
 	if st.callDepth > st.maxCallDepth {
-		st.Errorf(StackOverflow, pos, "stack overflow; max-call-depth exceeded")
+		st.Errorf(EvalError, pos, "stack overflow; max-call-depth exceeded")
 	}
 	st.callDepth++
 	cur := st.Force(fn, pos)
@@ -211,6 +211,9 @@ https://nixos.org/manual/nix/stable/language/constructs.html#functions.`, st.Sym
 // determinePos is CppNix's Value::determinePos: the position of a set or lambda,
 // else pos.
 func (st *State) determinePos(v Value, pos token.Pos) token.Pos {
+	if t, ok := v.(*Thunk); ok && t.code == nil {
+		v = t.x
+	}
 	switch x := v.(type) {
 	case *Attrs:
 		return x.Pos

@@ -204,6 +204,10 @@ func (st *State) Render(err error, showTrace bool) string {
 	if !ok {
 		return "error: " + err.Error()
 	}
+	if e.Kind == StackOverflow {
+		// CppNix reports a C stack overflow from its signal handler, without traces.
+		return "error: " + e.Msg
+	}
 	return st.renderInfo("error", e.Msg, e.Pos, e.Traces, e.Suggestions, showTrace)
 }
 
@@ -232,8 +236,9 @@ func (st *State) renderInfo(level, msg string, pos token.Pos, traces []Trace, su
 						st.printTrace(&oss, ellipsisIndent, &count, t)
 					}
 				} else {
+					// CppNix means to forget the frames seen here, but clears a copy
+					// of its set; the frames stay seen.
 					fmt.Fprintf(&oss, "\n(%d duplicate frames omitted)\n", len(skipped))
-					seen = map[key]bool{}
 				}
 			}
 			skipped = skipped[:0]

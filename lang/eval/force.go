@@ -195,7 +195,7 @@ func (st *State) DeepForce(v Value) Value {
 	var rec func(v Value) Value
 	depth := 0
 	rec = func(v Value) Value {
-		v = st.Force(v, token.NoPos)
+		v = st.Force(v, st.determinePos(v, token.NoPos))
 		switch x := v.(type) {
 		case *Attrs:
 			if seen[x] {

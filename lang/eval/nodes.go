@@ -396,7 +396,8 @@ func (n *attrsNode) eval(st *State, env *Env) Value {
 		}
 		if n.overrides >= 0 {
 			vo := list[n.overrides].Value
-			ov := st.ForceAttrs(vo, n.p, "while evaluating the `__overrides` attribute")
+			vo = st.Force(vo, token.NoPos)
+			ov := st.ForceAttrs(vo, st.determinePos(vo, token.NoPos), "while evaluating the `__overrides` attribute")
 			for _, a := range ov.list {
 				found := false
 				for i := range n.attrs {

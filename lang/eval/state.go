@@ -107,7 +107,10 @@ func New(opts Options) *State {
 	if st.maxCallDepth == 0 {
 		st.maxCallDepth = 10000
 	}
-	st.maxNesting = 200000
+	// Deep recursion that is not function calls (nested thunks, deepSeq of deep
+	// structures) ends with a stack overflow error where CppNix's C stack would
+	// overflow, at roughly the same depth.
+	st.maxNesting = 60000
 	if st.Getenv == nil {
 		st.Getenv = os.Getenv
 	}

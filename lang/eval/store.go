@@ -7,6 +7,7 @@ package eval
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"strings"
 	"syscall"
 
@@ -36,6 +37,9 @@ func (st *State) CopyPathToStore(ctx *Context, path string) string {
 			st.Errorf(EvalError, token.NoPos, "cannot copy '%s' to the store: no store available", path)
 		}
 		st.CheckPathAllowed(path)
+		if _, err := os.Lstat(path); err != nil {
+			st.Errorf(IOError, token.NoPos, "path '%s' does not exist", path)
+		}
 		name := path[strings.LastIndexByte(path, '/')+1:]
 		var err error
 		dst, err = st.Store.AddPath(name, path, true, nil)

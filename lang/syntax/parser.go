@@ -470,6 +470,7 @@ func (p *parser) binaryPrec() (prec int, right, nonassoc bool) {
 // precedence at least min.
 func (p *parser) parseBinary(min int) Expr {
 	var lhs Expr
+	start := p.pos(p.tok.begin)
 	switch {
 	case p.isChar('!'):
 		p.next()
@@ -498,8 +499,9 @@ func (p *parser) parseBinary(min int) Expr {
 			if right {
 				next = prec
 			}
+			rstart := p.pos(p.tok.begin)
 			rhs := p.parseBinary(next)
-			lhs = p.binary(op, opPos, lhs, rhs)
+			lhs = p.binary(op, opPos, lhs, rhs, start, rstart)
 		}
 		if nonassoc {
 			if p2, _, _ := p.binaryPrec(); p2 == prec {
@@ -509,7 +511,7 @@ func (p *parser) parseBinary(min int) Expr {
 	}
 }
 
-func (p *parser) binary(op tok, pos token.Pos, l, r Expr) Expr {
+func (p *parser) binary(op tok, pos token.Pos, l, r Expr, lpos, rpos token.Pos) Expr {
 	call := func(fn Symbol, a, b Expr) *Call {
 		return &Call{P: pos, Fn: &Var{Name: fn}, Args: []Expr{a, b}}
 	}
@@ -539,7 +541,7 @@ func (p *parser) binary(op tok, pos token.Pos, l, r Expr) Expr {
 	case '>':
 		return call(p.sLessThan, r, l)
 	case '+':
-		return &ConcatStrings{P: pos, Parts: []StringPart{{l.Pos(), l}, {r.Pos(), r}}}
+		return &ConcatStrings{P: pos, Parts: []StringPart{{lpos, l}, {rpos, r}}}
 	case '-':
 		return call(p.sSub, l, r)
 	case '*':
