@@ -33,14 +33,6 @@ func lintLevel(s string) syntax.Diagnose {
 	return syntax.DiagnoseIgnore
 }
 
-// settingOr reads a string setting that may not exist in the table.
-func (e *env) settingOr(name, def string) string {
-	if _, ok := e.cfg.Lookup(name); !ok {
-		return def
-	}
-	return e.cfg.Value(name)
-}
-
 // newEvalState makes an evaluation state from the configuration.
 func (e *env) newEvalState(s evalSetup) (*eval.State, error) {
 	cfg := e.cfg
@@ -64,9 +56,11 @@ func (e *env) newEvalState(s evalSetup) (*eval.State, error) {
 	for _, f := range cfg.EnabledFeatures() {
 		opts.Features[string(f)] = true
 	}
-	opts.LintURL = lintLevel(e.settingOr("lint-url-literals", "ignore"))
-	opts.LintShortPath = lintLevel(e.settingOr("lint-short-path-literals", "ignore"))
-	opts.LintAbsolutePath = lintLevel(e.settingOr("lint-absolute-path-literals", "ignore"))
+	if s.args != nil {
+		opts.LintURL = lintLevel(s.args.lints["lint-url-literals"])
+		opts.LintShortPath = lintLevel(s.args.lints["lint-short-path-literals"])
+		opts.LintAbsolutePath = lintLevel(s.args.lints["lint-absolute-path-literals"])
+	}
 	opts.Getenv = func(k string) string { v, _ := e.getenv(k); return v }
 	opts.Log = func(msg string) { e.log.errorMsg(msg) }
 	if !opts.PureEval {

@@ -68,6 +68,14 @@ func (st *State) forceThunk(t *Thunk, pos token.Pos) Value {
 	}
 	v := code.eval(st, env)
 	st.forcing = st.forcing[:len(st.forcing)-1]
+	if l, ok := v.(*List); ok && len(l.Elems) > 0 && len(l.Elems) <= 2 {
+		if _, fresh := code.(*listNode); !fresh {
+			// CppNix copies a value into the thunk's cell; a list of up to two
+			// elements lives inside the cell, so the copy is a distinct list for
+			// «repeated» detection. Larger lists share their elements.
+			v = &List{Elems: l.Elems}
+		}
+	}
 	t.code, t.x = nil, v
 	return v
 }

@@ -16,6 +16,21 @@ import (
 func (st *State) PrintAmbiguous(v Value) string {
 	var sb strings.Builder
 	seen := map[any]bool{}
+	if t, ok := v.(*Thunk); ok && t.code == nil {
+		v = t.x
+	}
+	if l, ok := v.(*List); ok && len(l.Elems) <= 2 {
+		// CppNix prints a copy of the value; lists of up to two elements keep
+		// their elements inside the value, so the copy is not "seen" again.
+		seen[copyMarker{}] = true
+		sb.WriteString("[ ")
+		for _, e := range l.Elems {
+			st.printAmbiguous(&sb, e, seen, 1<<30-1)
+			sb.WriteString(" ")
+		}
+		sb.WriteString("]")
+		return sb.String()
+	}
 	st.printAmbiguous(&sb, v, seen, 1<<30)
 	return sb.String()
 }
@@ -87,6 +102,8 @@ func (st *State) printAmbiguous(sb *strings.Builder, v Value, seen map[any]bool,
 		sb.WriteString(syntax.FormatFloat(float64(x)))
 	}
 }
+
+type copyMarker struct{}
 
 // sortedAttrs returns the attributes sorted by name.
 func (st *State) sortedAttrs(a *Attrs) []Attr {
