@@ -1,5 +1,6 @@
 // A test that the format packages import only the standard library and
 // each other.
+
 package format
 
 import (

@@ -1,4 +1,5 @@
 // Printing derivations as ATerm, byte for byte as CppNix's unparse.
+
 package derivation
 
 import (

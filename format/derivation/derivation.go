@@ -1,4 +1,5 @@
 // Derivation and Output types, output kinds and the derivation type.
+
 package derivation
 
 import (

@@ -1,5 +1,6 @@
 // Tests for derivations against .drv files and output paths produced by
 // CppNix (testdata/gen.sh, testdata/drvs.nix).
+
 package derivation
 
 import (

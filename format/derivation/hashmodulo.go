@@ -1,5 +1,6 @@
 // HashModulo: the derivation hash behind input-addressed output paths
 // (the pure part of CppNix's hashDerivationModulo).
+
 package derivation
 
 import (

@@ -1,4 +1,5 @@
 // Parsing the ATerm text of .drv files, as CppNix's parseDerivation.
+
 package derivation
 
 import (

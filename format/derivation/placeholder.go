@@ -1,4 +1,5 @@
 // Placeholders: the strings that stand for output paths not known yet.
+
 package derivation
 
 import (

@@ -1,4 +1,5 @@
 // Algo: the hash algorithms Nix supports, their names and sizes.
+
 package hash
 
 import (

@@ -1,4 +1,5 @@
 // Hash: the comparable hash value, its textual forms and their parsers.
+
 package hash
 
 import (

@@ -1,4 +1,5 @@
 // Tests for hash parsing and printing against CppNix vectors (testdata/gen.py).
+
 package hash
 
 import (

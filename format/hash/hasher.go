@@ -1,4 +1,5 @@
 // Hasher: streaming hashing into a Hash, and hashing helpers.
+
 package hash
 
 import (

@@ -1,4 +1,5 @@
 // Parsing hashes from text, following CppNix's Hash::parse* functions.
+
 package hash
 
 import (

@@ -1,6 +1,7 @@
 // Benchmarks for DumpPath, Reader and Restore.
 //
 // To dump a tree of your own: NIXGO_BENCH_TREE=/some/dir go test -run - -bench DumpPathTree
+
 package nar
 
 import (

@@ -1,4 +1,5 @@
 // Copy: passing a NAR through while checking it (CppNix's copyNAR).
+
 package nar
 
 import "io"

@@ -1,4 +1,5 @@
 // DumpPath: serialising a file system tree as a NAR (nix-store --dump).
+
 package nar
 
 import (

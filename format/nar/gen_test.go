@@ -1,6 +1,7 @@
 // The inputs of the reference vectors: file trees and malformed NARs that
 // testdata/gen.sh gives to CppNix. Both the generator and the tests build
 // them from here, so they cannot drift apart.
+
 package nar
 
 import (

@@ -1,5 +1,6 @@
 // Tests for the NAR reader, writer, DumpPath and Restore against NARs made
 // by CppNix (testdata/gen.sh, inputs in gen_test.go).
+
 package nar
 
 import (

@@ -1,4 +1,5 @@
 // Reader: decoding a NAR into headers and file contents.
+
 package nar
 
 import (

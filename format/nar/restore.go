@@ -1,4 +1,5 @@
 // Restore: recreating a file system tree from a NAR (nix-store --restore).
+
 package nar
 
 import (

@@ -1,4 +1,5 @@
 // Writer: encoding headers and file contents as a NAR.
+
 package nar
 
 import (

@@ -1,4 +1,5 @@
 // Tests for nixbase32 against vectors produced by CppNix (testdata/gen.sh).
+
 package nixbase32
 
 import (

@@ -1,5 +1,6 @@
 // ContentAddress and Method: how a content-addressed store object was
 // hashed, in CppNix's textual forms.
+
 package storepath
 
 import (

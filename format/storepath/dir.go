@@ -1,5 +1,6 @@
 // Dir: a store directory, printing and parsing full store paths, and
 // computing store paths (CppNix's StoreDirConfig).
+
 package storepath
 
 import (

@@ -1,4 +1,5 @@
 // StorePath: the comparable store path value, its name rules and parsing.
+
 package storepath
 
 import (

@@ -1,4 +1,5 @@
 // Tests for store paths against vectors produced by CppNix (testdata/gen.sh).
+
 package storepath
 
 import (
