@@ -364,6 +364,10 @@ func (st *State) EvalFile(path string) Value {
 	if v, ok := st.fileEval[path]; ok {
 		return v
 	}
+	// <nix/NAME> files built into the program (internalfiles.go).
+	if v, ok := st.evalInternalFile(path); ok {
+		return v
+	}
 	resolved := ResolveExprPath(path)
 	if v, ok := st.fileEval[resolved]; ok {
 		return v
