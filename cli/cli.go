@@ -31,11 +31,17 @@ type env struct {
 // Main runs the program with the given arguments and standard streams and returns
 // the exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return MainEnv(args, stdin, stdout, stderr, os.LookupEnv)
+}
+
+// MainEnv is Main with the environment variables given by getenv, for tests
+// that run commands in-process.
+func MainEnv(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) (string, bool)) int {
 	prog := "nix"
 	if len(args) > 0 {
 		prog = strings.TrimSuffix(filepath.Base(args[0]), ".exe")
 	}
-	e := &env{prog: prog, args: args[1:], stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.LookupEnv}
+	e := &env{prog: prog, args: args[1:], stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	e.log = newLogger(stderr)
 	return e.run()
 }
@@ -46,6 +52,17 @@ var commands = map[string]func(e *env) error{
 }
 
 func (e *env) run() (status int) {
+	// A bug must not show a Go stack trace to the user: report it as an error.
+	// Evaluation errors never get here; they are values by the time commands see them.
+	defer func() {
+		if r := recover(); r != nil {
+			e.log.errorMsg(fmt.Sprintf("error: internal error in nixgo: %v\n(please report this as a bug; set NIXGO_PANIC=1 to see where it happened)", r))
+			if v, _ := e.getenv("NIXGO_PANIC"); v == "1" {
+				panic(r)
+			}
+			status = 1
+		}
+	}()
 	cmd, ok := commands[e.prog]
 	if !ok {
 		cmd = runNix

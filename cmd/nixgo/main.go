@@ -10,5 +10,9 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	tuneGC()
+	stop := startProfiling()
+	code := cli.Main(os.Args, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }

@@ -14,14 +14,16 @@ func floor(f float64) float64 { return math.Floor(f) }
 
 // arith implements + - * with CppNix's contexts and overflow errors.
 func arith(name, what, firstCtx, secondCtx string, fop func(a, b float64) float64, iop func(a, b int64) (int64, bool), sym string) fn {
+	firstInt := "while evaluating the first argument of the " + what
+	secondInt := "while evaluating the second argument of the " + what
 	return func(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
 		a := st.Force(args[0], pos)
 		b := st.Force(args[1], pos)
 		if a.Type() == eval.TypeFloat || b.Type() == eval.TypeFloat {
 			return eval.Float(fop(st.ForceFloat(a, pos, firstCtx), st.ForceFloat(b, pos, secondCtx)))
 		}
-		i1 := st.ForceInt(a, pos, "while evaluating the first argument of the "+what)
-		i2 := st.ForceInt(b, pos, "while evaluating the second argument of the "+what)
+		i1 := st.ForceInt(a, pos, firstInt)
+		i2 := st.ForceInt(b, pos, secondInt)
 		r, ok := iop(i1, i2)
 		if !ok {
 			st.Errorf(eval.EvalError, pos, "integer overflow in %s %d %s %d", name, i1, sym, i2)

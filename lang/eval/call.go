@@ -17,7 +17,6 @@ func (st *State) Call1(fn, arg Value, pos token.Pos) Value {
 	base := len(st.args)
 	st.args = append(st.args, arg)
 	v := st.callFunction(fn, st.args[base:], pos)
-	st.args[base] = nil
 	st.args = st.args[:base]
 	return v
 }
@@ -27,7 +26,6 @@ func (st *State) Call2(fn, a, b Value, pos token.Pos) Value {
 	base := len(st.args)
 	st.args = append(st.args, a, b)
 	v := st.callFunction(fn, st.args[base:], pos)
-	st.args[base], st.args[base+1] = nil, nil
 	st.args = st.args[:base]
 	return v
 }

@@ -565,7 +565,8 @@ func (n *callNode) eval(st *State, env *Env) Value {
 		st.args = append(st.args, st.lazy(a, env))
 	}
 	v := st.callFunction(fn, st.args[base:], n.p)
-	clear(st.args[base:])
+	// The popped slots are not cleared: they are overwritten by the next call,
+	// and clearing costs more (write barriers) than the garbage it frees.
 	st.args = st.args[:base]
 	return v
 }
@@ -696,7 +697,8 @@ func (st *State) evalAttrs(e node, env *Env, pos token.Pos, ctx string) *Attrs {
 	return a
 }
 
-// updateAttrs is a // b.
+// updateAttrs is a // b. When one side is much smaller, the result is built from
+// whole runs of the larger side (copy), found by binary search.
 func updateAttrs(a, b *Attrs) *Attrs {
 	if len(a.list) == 0 {
 		return b
@@ -705,25 +707,57 @@ func updateAttrs(a, b *Attrs) *Attrs {
 		return a
 	}
 	out := make([]Attr, 0, len(a.list)+len(b.list))
+	if len(b.list)*8 < len(a.list) {
+		// Few attributes from b: copy the runs of a between them.
+		rest := a.list
+		for _, y := range b.list {
+			i := searchAttrs(rest, y.Name)
+			out = append(out, rest[:i]...)
+			out = append(out, y)
+			if i < len(rest) && rest[i].Name == y.Name {
+				i++
+			}
+			rest = rest[i:]
+		}
+		out = append(out, rest...)
+		return &Attrs{list: out}
+	}
 	i, j := 0, 0
 	for i < len(a.list) && j < len(b.list) {
-		x, y := a.list[i], b.list[j]
+		x, y := &a.list[i], &b.list[j]
 		switch {
 		case x.Name == y.Name:
-			out = append(out, y)
+			out = append(out, *y)
 			i++
 			j++
 		case x.Name < y.Name:
-			out = append(out, x)
-			i++
+			// Copy the run of a before y in one go.
+			k := i + searchAttrs(a.list[i:], y.Name)
+			out = append(out, a.list[i:k]...)
+			i = k
 		default:
-			out = append(out, y)
-			j++
+			k := j + searchAttrs(b.list[j:], x.Name)
+			out = append(out, b.list[j:k]...)
+			j = k
 		}
 	}
 	out = append(out, a.list[i:]...)
 	out = append(out, b.list[j:]...)
 	return &Attrs{list: out}
+}
+
+// searchAttrs returns the index of the first attribute not before name.
+func searchAttrs(l []Attr, name syntax.Symbol) int {
+	lo, hi := 0, len(l)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if l[m].Name < name {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // concatLists concatenates lists, sharing the only non-empty one.
