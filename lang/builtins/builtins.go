@@ -54,6 +54,7 @@ func families() [][]def {
 		listBuiltins,
 		arithBuiltins,
 		stringBuiltins,
+		hashBuiltins,
 		contextBuiltins,
 		formatBuiltins,
 	}

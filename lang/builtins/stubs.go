@@ -3,6 +3,5 @@
 package builtins
 
 var (
-	pathBuiltins   []def
 	formatBuiltins []def
 )
