@@ -127,7 +127,7 @@ func primAppendContext(st *eval.State, pos token.Pos, args []eval.Value) eval.Va
 		name := st.Symbols.Name(a.Name)
 		p, err := dir.Parse(name)
 		if err != nil {
-			st.Errorf(eval.EvalError, a.Pos, "context key '%s' is not a store path", name)
+			st.Errorf(eval.EvalError, a.Pos, "context key '%s' is not a store path", syntax.Identifier(name))
 		}
 		full := dir.Path(p)
 		isDrv := strings.HasSuffix(name, storepath.DrvExtension)
@@ -140,7 +140,7 @@ func primAppendContext(st *eval.State, pos token.Pos, args []eval.Value) eval.Va
 		if at := info.Get(sAllOutputs); at != nil {
 			if st.ForceBool(at.Value, at.Pos, "while evaluating the `allOutputs` attribute of a string context") {
 				if !isDrv {
-					st.Errorf(eval.EvalError, a.Pos, "tried to add all-outputs context of %s, which is not a derivation, to a string", name)
+					st.Errorf(eval.EvalError, a.Pos, "tried to add all-outputs context of %s, which is not a derivation, to a string", syntax.Identifier(name))
 				}
 				add = append(add, eval.ContextDeep(full))
 			}
@@ -148,10 +148,10 @@ func primAppendContext(st *eval.State, pos token.Pos, args []eval.Value) eval.Va
 		if at := info.Get(st.SymOutputs()); at != nil {
 			l := st.ForceList(at.Value, at.Pos, "while evaluating the `outputs` attribute of a string context")
 			if len(l.Elems) > 0 && !isDrv {
-				st.Errorf(eval.EvalError, a.Pos, "tried to add derivation output context of %s, which is not a derivation, to a string", name)
+				st.Errorf(eval.EvalError, a.Pos, "tried to add derivation output context of %s, which is not a derivation, to a string", syntax.Identifier(name))
 			}
 			for _, e := range l.Elems {
-				out := st.ForceStringNoCtx(e, at.Pos, "while evaluating an output name within a string context")
+				out := forceStringNoCtx(st, e, at.Pos, "while evaluating an output name within a string context")
 				add = append(add, eval.ContextBuilt(full, out))
 			}
 		}
@@ -159,15 +159,41 @@ func primAppendContext(st *eval.State, pos token.Pos, args []eval.Value) eval.Va
 	return eval.MkStringCtx(orig.S, orig.Ctx.Union(eval.NewContext(add...)))
 }
 
+// contextElemString prints a context element as CppNix does, with base
+// names of store paths: "<hash>-foo", "=<hash>-foo.drv", "!out!<hash>-foo.drv".
+func contextElemString(st *eval.State, e string) string {
+	prefix := ""
+	switch {
+	case strings.HasPrefix(e, "="):
+		prefix, e = "=", e[1:]
+	case strings.HasPrefix(e, "!"):
+		out, drv, _ := strings.Cut(e[1:], "!")
+		prefix, e = "!"+out+"!", drv
+	}
+	return prefix + strings.TrimPrefix(e, st.StoreDir+"/")
+}
+
+// forceStringNoCtx forces v to a string without context, as
+// st.ForceStringNoCtx, printing the context element in the message as CppNix
+// does.
+func forceStringNoCtx(st *eval.State, v eval.Value, pos token.Pos, ctx string) string {
+	s := st.ForceString(v, pos, ctx)
+	if len(s.Ctx) > 0 {
+		st.ErrorWithTrace(eval.EvalError, token.NoPos, pos, ctx,
+			"the string '%s' is not allowed to refer to a store path (such as '%s')", s.S, contextElemString(st, s.Ctx[0]))
+	}
+	return s.S
+}
+
 // primToFile writes a text file to the store; it may refer to store paths
 // but not to derivations.
 func primToFile(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
-	name := st.ForceStringNoCtx(args[0], pos, "while evaluating the first argument passed to builtins.toFile")
+	name := forceStringNoCtx(st, args[0], pos, "while evaluating the first argument passed to builtins.toFile")
 	contents := st.ForceString(args[1], pos, "while evaluating the second argument passed to builtins.toFile")
 	refs := make([]string, 0, len(contents.Ctx))
 	for _, e := range contents.Ctx {
 		if strings.HasPrefix(e, "=") || strings.HasPrefix(e, "!") {
-			st.Errorf(eval.EvalError, pos, "files created by %s may not reference derivations, but %s references %s", "builtins.toFile", name, e)
+			st.Errorf(eval.EvalError, pos, "files created by %s may not reference derivations, but %s references %s", "builtins.toFile", name, contextElemString(st, e))
 		}
 		refs = append(refs, e)
 	}

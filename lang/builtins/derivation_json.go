@@ -5,12 +5,13 @@
 package builtins
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/nixgo/nixgo/lang/eval"
+	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
 )
 
@@ -25,6 +26,17 @@ type jsonPrinter struct {
 	st    *eval.State
 	ctx   *eval.Context
 	depth int
+	// utf8Err is nlohmann's message for the first string that is not valid
+	// UTF-8, raised only when the whole object is dumped.
+	utf8Err string
+}
+
+// appendString appends a JSON string, noting the first invalid one.
+func (p *jsonPrinter) appendString(b []byte, s string) []byte {
+	if p.utf8Err == "" {
+		p.utf8Err = checkUTF8(s)
+	}
+	return appendJSONString(b, s)
 }
 
 // appendValue appends the JSON of v, forcing it (CppNix's printValueAsJSON
@@ -39,10 +51,10 @@ func (p *jsonPrinter) appendValue(b []byte, v eval.Value, pos token.Pos) []byte 
 		return strconv.AppendBool(b, bool(x))
 	case *eval.String:
 		*p.ctx = p.ctx.Union(x.Ctx)
-		return appendJSONString(st, b, x.S)
+		return p.appendString(b, x.S)
 	case eval.Path:
 		s := st.CoerceToString(pos, x, p.ctx, "", eval.CoerceOpts{CopyToStore: true, Canonicalize: true})
-		return appendJSONString(st, b, s)
+		return p.appendString(b, s)
 	case *eval.Attrs:
 		return p.appendAttrs(b, x, pos)
 	case *eval.List:
@@ -68,7 +80,7 @@ func (p *jsonPrinter) appendAttrs(b []byte, a *eval.Attrs, pos token.Pos) []byte
 	st := p.st
 	if a.Get(st.SymToString()) != nil {
 		s := st.CoerceToString(pos, a, p.ctx, "", eval.CoerceOpts{})
-		return appendJSONString(st, b, s)
+		return p.appendString(b, s)
 	}
 	if o := a.Get(st.SymOutPath()); o != nil {
 		p.enter()
@@ -82,9 +94,10 @@ func (p *jsonPrinter) appendAttrs(b []byte, a *eval.Attrs, pos token.Pos) []byte
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(st, b, st.Symbols.Name(at.Name))
+		name := st.Symbols.Name(at.Name)
+		b = p.appendString(b, name)
 		b = append(b, ':')
-		st.PushTrace(at.Pos, "while evaluating attribute '"+st.Symbols.Name(at.Name)+"'")
+		st.PushTrace(at.Pos, "while evaluating attribute '"+syntax.Identifier(name)+"'")
 		b = p.appendValue(b, at.Value, at.Pos)
 		st.PopTrace()
 	}
@@ -117,22 +130,11 @@ func sortedAttrs(st *eval.State, a *eval.Attrs) []eval.Attr {
 }
 
 // appendJSONString appends s as a JSON string as nlohmann::json's dump does
-// without ensure_ascii: UTF-8 kept, control characters escaped. Invalid UTF-8
-// fails as there.
-func appendJSONString(st *eval.State, b []byte, s string) []byte {
+// without ensure_ascii: UTF-8 kept, control characters escaped.
+func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x80 {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && n <= 1 {
-				st.Errorf(eval.EvalError, token.NoPos, "[json.exception.type_error.316] invalid UTF-8 byte at index %d: 0x%02X", i, c)
-			}
-			b = append(b, s[i:i+n]...)
-			i += n
-			continue
-		}
-		switch c {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
 		case '"':
 			b = append(b, `\"`...)
 		case '\\':
@@ -155,9 +157,52 @@ func appendJSONString(st *eval.State, b []byte, s string) []byte {
 				b = append(b, c)
 			}
 		}
-		i++
 	}
 	return append(b, '"')
+}
+
+// checkUTF8 returns nlohmann::json's message for a string that is not valid
+// UTF-8, or "". Its decoder rejects a byte as soon as no valid sequence can
+// continue with it: stray continuation bytes, overlong forms, surrogates and
+// code points above U+10FFFF.
+func checkUTF8(s string) string {
+	need := 0                  // continuation bytes still expected
+	lo, hi := byte(0), byte(0) // range of the next continuation byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if need > 0 {
+			if c < lo || c > hi {
+				return fmt.Sprintf("[json.exception.type_error.316] invalid UTF-8 byte at index %d: 0x%02X", i, c)
+			}
+			need--
+			lo, hi = 0x80, 0xBF
+			continue
+		}
+		lo, hi = 0x80, 0xBF
+		switch {
+		case c < 0x80:
+		case c >= 0xC2 && c <= 0xDF:
+			need = 1
+		case c == 0xE0:
+			need, lo = 2, 0xA0
+		case c == 0xED:
+			need, hi = 2, 0x9F
+		case c >= 0xE1 && c <= 0xEF:
+			need = 2
+		case c == 0xF0:
+			need, lo = 3, 0x90
+		case c == 0xF4:
+			need, hi = 3, 0x8F
+		case c >= 0xF1 && c <= 0xF3:
+			need = 3
+		default:
+			return fmt.Sprintf("[json.exception.type_error.316] invalid UTF-8 byte at index %d: 0x%02X", i, c)
+		}
+	}
+	if need > 0 {
+		return fmt.Sprintf("[json.exception.type_error.316] incomplete UTF-8 string; last byte: 0x%02X", s[len(s)-1])
+	}
+	return ""
 }
 
 // appendJSONFloat appends f as nlohmann::json prints doubles: the shortest

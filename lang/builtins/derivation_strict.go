@@ -13,6 +13,7 @@ import (
 	"github.com/nixgo/nixgo/format/hash"
 	"github.com/nixgo/nixgo/format/storepath"
 	"github.com/nixgo/nixgo/lang/eval"
+	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
 )
 
@@ -21,7 +22,7 @@ func primDerivationStrict(st *eval.State, pos token.Pos, args []eval.Value) eval
 	// The name comes first, for the traces.
 	nameAttr := getAttr(st, attrs, "name", "in the attrset passed as argument to builtins.derivationStrict")
 	st.PushTrace(nameAttr.Pos, "while evaluating the derivation attribute 'name'")
-	name := st.ForceStringNoCtx(nameAttr.Value, pos, "while evaluating the `name` attribute passed to builtins.derivationStrict")
+	name := forceStringNoCtx(st, nameAttr.Value, pos, "while evaluating the `name` attribute passed to builtins.derivationStrict")
 	st.PopTrace()
 
 	// CppNix prints the position as text here, without a code snippet.
@@ -68,8 +69,9 @@ type drvBuilder struct {
 
 // jsonField is one attribute of the __json environment variable.
 type jsonField struct {
-	key  string
-	json []byte
+	key     string
+	json    []byte
+	utf8Err string // from checkUTF8, for the value
 }
 
 func newDrvBuilder(st *eval.State, name string) *drvBuilder {
@@ -111,7 +113,7 @@ func (b *drvBuilder) build(attrs *eval.Attrs) eval.Value {
 		if key == "__ignoreNulls" {
 			continue
 		}
-		st.PushTrace(a.Pos, "while evaluating attribute '"+key+"' of derivation '"+b.name+"'")
+		st.PushTrace(a.Pos, "while evaluating attribute '"+syntax.Identifier(key)+"' of derivation '"+b.name+"'")
 		b.attr(key, a)
 		st.PopTrace()
 	}
@@ -199,24 +201,25 @@ func (b *drvBuilder) structuredAttr(key string, a eval.Attr) {
 		return
 	}
 	p := jsonPrinter{st: st, ctx: &b.ctx}
-	b.json = append(b.json, jsonField{key, p.appendValue(nil, a.Value, a.Pos)})
+	j := p.appendValue(nil, a.Value, a.Pos)
+	b.json = append(b.json, jsonField{key, j, p.utf8Err})
 	switch key {
 	case "builder":
 		b.drv.Builder = st.ForceString(a.Value, token.NoPos, below).S
 	case "system":
-		b.drv.Platform = st.ForceStringNoCtx(a.Value, token.NoPos, below)
+		b.drv.Platform = forceStringNoCtx(st, a.Value, token.NoPos, below)
 	case "outputHash":
-		s := st.ForceStringNoCtx(a.Value, token.NoPos, below)
+		s := forceStringNoCtx(st, a.Value, token.NoPos, below)
 		b.outputHash = &s
 	case "outputHashAlgo":
-		b.setHashAlgo(st.ForceStringNoCtx(a.Value, token.NoPos, below))
+		b.setHashAlgo(forceStringNoCtx(st, a.Value, token.NoPos, below))
 	case "outputHashMode":
-		b.setHashMode(st.ForceStringNoCtx(a.Value, token.NoPos, below))
+		b.setHashMode(forceStringNoCtx(st, a.Value, token.NoPos, below))
 	case "outputs":
 		l := st.ForceList(a.Value, token.NoPos, below)
 		names := make([]string, len(l.Elems))
 		for i, e := range l.Elems {
-			names[i] = st.ForceStringNoCtx(e, token.NoPos, below)
+			names[i] = forceStringNoCtx(st, e, token.NoPos, below)
 		}
 		b.setOutputs(names)
 	case "allowedReferences", "allowedRequisites", "disallowedReferences", "disallowedRequisites", "maxSize", "maxClosureSize":
@@ -226,30 +229,34 @@ func (b *drvBuilder) structuredAttr(key string, a eval.Attr) {
 }
 
 // jsonObject returns the __json environment variable: the JSON fields as an
-// object with keys in byte order.
+// object with keys in byte order. Strings that are not valid UTF-8 fail here,
+// as nlohmann::json's dump does. Its exception is no Nix error: CppNix prints
+// it without any trace, which the StackOverflow kind of error also gets.
 func (b *drvBuilder) jsonObject() []byte {
 	sort.SliceStable(b.json, func(i, j int) bool { return b.json[i].key < b.json[j].key })
 	out := []byte{'{'}
 	for i, f := range b.json {
+		for _, msg := range []string{checkUTF8(f.key), f.utf8Err} {
+			if msg != "" {
+				b.st.Errorf(eval.StackOverflow, token.NoPos, "%s", msg)
+			}
+		}
 		if i > 0 {
 			out = append(out, ',')
 		}
-		out = appendJSONString(b.st, out, f.key)
+		out = appendJSONString(out, f.key)
 		out = append(out, ':')
 		out = append(out, f.json...)
 	}
 	return append(out, '}')
 }
 
-// setHashAlgo handles outputHashAlgo (CppNix's parseHashAlgoOpt).
+// setHashAlgo handles outputHashAlgo (CppNix's parseHashAlgoOpt): an
+// unknown algorithm counts as none.
 func (b *drvBuilder) setHashAlgo(s string) {
-	if s == "" {
-		b.outputHashAlgo = 0
-		return
-	}
 	a, err := hash.ParseAlgo(s)
 	if err != nil {
-		b.fail("%s", err.Error())
+		a = 0
 	}
 	b.outputHashAlgo = a
 }
