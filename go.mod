@@ -1,3 +1,5 @@
 module github.com/nixgo/nixgo
 
 go 1.26
+
+require github.com/BurntSushi/toml v1.5.0

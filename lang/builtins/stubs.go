@@ -3,5 +3,4 @@
 package builtins
 
 var (
-	formatBuiltins []def
 )

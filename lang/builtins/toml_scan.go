@@ -1,0 +1,731 @@
+// This file walks a TOML document before the Go parser reads it, for what
+// that parser does differently from CppNix's TOML library (toml11):
+//
+//   - Dates and times: CppNix shows them as written (the delimiter and the
+//     digits of fractional seconds, which the Go parser drops) and checks
+//     them with toml11's rules (second 60 and offsets up to ±24:60 are
+//     accepted). Each date or time is replaced by a string of the same length
+//     holding a marker and its index; after parsing, the markers are turned
+//     back into the dates as toml11 prints them.
+//   - Redefinitions: the Go parser accepts some documents that define a key
+//     twice (a.b = 1 then a = 2; a = {b = 1} then a.c = 2; x.y = 1 then
+//     [x]) and silently keeps one value. The walk follows toml11's
+//     insert_value rules for tables, dotted keys and arrays of tables, and
+//     reports its errors.
+//
+// The walk reads keys, headers and the shape of values, skipping strings and
+// comments. Anything it does not understand stops it, leaving the rest of
+// the text to the parser and its errors.
+
+package builtins
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// tomlDatetime is a date or time value as toml11 prints it.
+type tomlDatetime struct{ value string }
+
+// tomlScan is the state of the walk.
+type tomlScan struct {
+	src    string
+	i      int
+	out    strings.Builder
+	copied int // src[:copied] is in out
+	bad    bool
+	marker string // a character absent from the document, starting markers
+	dts    []tomlDatetime
+	err    *tomlError // the first error toml11 would report
+
+	root, cur *tnode
+}
+
+// scanTOML walks src and returns it with its dates and times replaced by
+// markers (unchanged when it has none), the dates, the marker prefix, and
+// the first error toml11 would report that the walk can see.
+func scanTOML(src string) (string, []tomlDatetime, string, *tomlError) {
+	s := &tomlScan{src: src, root: &tnode{table: true, fmt: fmtExplicit}}
+	s.cur = s.root
+	if mayHoldDatetime(src) {
+		s.marker = unusedMarker(src)
+	}
+	s.document()
+	if len(s.dts) == 0 {
+		return src, nil, "", s.err
+	}
+	s.out.WriteString(src[s.copied:])
+	return s.out.String(), s.dts, s.marker, s.err
+}
+
+// mayHoldDatetime is a quick test for "dd:dd" or "dddd-dd".
+func mayHoldDatetime(s string) bool {
+	for i := 2; i+1 < len(s); i++ {
+		if s[i] == ':' && isDigitByte(s[i-1]) && isDigitByte(s[i-2]) && isDigitByte(s[i+1]) {
+			return true
+		}
+		if s[i] == '-' && i >= 4 && isDigitByte(s[i-1]) && isDigitByte(s[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
+
+// unusedMarker picks a private-use character that neither appears in src nor
+// can be written there as an escape.
+func unusedMarker(src string) string {
+	lower := strings.ToLower(src)
+	for cp := rune(0xE000); cp < 0xF8FF; cp++ {
+		m := string(cp)
+		if !strings.Contains(src, m) && !strings.Contains(lower, strconv.FormatInt(int64(cp), 16)) {
+			return m
+		}
+	}
+	return string(rune(0xF8FF))
+}
+
+// fail records the first error.
+func (s *tomlScan) fail(e *tomlError) {
+	if s.err == nil {
+		s.err = e
+	}
+}
+
+func (s *tomlScan) eof() bool { return s.i >= len(s.src) }
+
+func (s *tomlScan) peek() byte {
+	if s.eof() {
+		return 0
+	}
+	return s.src[s.i]
+}
+
+// document walks key/value lines and table headers.
+func (s *tomlScan) document() {
+	for !s.bad {
+		s.skipBlank(true)
+		if s.eof() {
+			return
+		}
+		if s.peek() == '[' {
+			s.header()
+		} else {
+			s.keyValue(s.cur)
+		}
+		s.endOfLine()
+	}
+}
+
+// skipBlank skips spaces and tabs, and with newlines also line breaks and
+// comments.
+func (s *tomlScan) skipBlank(newlines bool) {
+	for !s.eof() {
+		switch s.peek() {
+		case ' ', '\t':
+			s.i++
+		case '\r', '\n':
+			if !newlines {
+				return
+			}
+			s.i++
+		case '#':
+			if !newlines {
+				return
+			}
+			s.comment()
+		default:
+			return
+		}
+	}
+}
+
+func (s *tomlScan) comment() {
+	for !s.eof() && s.peek() != '\n' {
+		s.i++
+	}
+}
+
+// endOfLine expects optional blanks and a comment, then a line break.
+func (s *tomlScan) endOfLine() {
+	if s.bad {
+		return
+	}
+	s.skipBlank(false)
+	if s.peek() == '#' {
+		s.comment()
+	}
+	if s.peek() == '\r' {
+		s.i++
+	}
+	if !s.eof() && s.peek() != '\n' {
+		s.bad = true
+	}
+}
+
+// header reads [table] or [[array.of.tables]] and makes it the current table.
+func (s *tomlScan) header() {
+	start := s.i
+	array := strings.HasPrefix(s.src[s.i:], "[[")
+	if array {
+		s.i += 2
+	} else {
+		s.i++
+	}
+	s.skipBlank(false)
+	keys, _, _ := s.key()
+	s.skipBlank(false)
+	closing := "]"
+	if array {
+		closing = "]]"
+	}
+	if s.bad || !strings.HasPrefix(s.src[s.i:], closing) {
+		s.bad = true
+		return
+	}
+	s.i += len(closing)
+	reg := region{start, s.i - start}
+	table := &tnode{table: true, fmt: fmtExplicit, reg: reg}
+	kind := insertTable
+	if array {
+		kind = insertArrayTable
+	}
+	t, err := s.insert(kind, s.root, keys, reg, table)
+	if err != nil {
+		s.fail(err)
+		t = &tnode{table: true, fmt: fmtExplicit, reg: reg} // check the body anyway
+	}
+	s.cur = t
+}
+
+// keyValue reads `key = value` and inserts it into table.
+func (s *tomlScan) keyValue(table *tnode) {
+	keys, start, end := s.key()
+	s.skipBlank(false)
+	if s.bad || s.peek() != '=' {
+		s.bad = true
+		return
+	}
+	s.i++
+	v := s.value()
+	if s.bad {
+		return
+	}
+	if _, err := s.insert(insertDotted, table, keys, region{start, end - start}, v); err != nil {
+		s.fail(err)
+	}
+}
+
+// key reads a possibly dotted key and returns its parts and extent.
+func (s *tomlScan) key() (keys []string, start, end int) {
+	start = s.i
+	for !s.bad {
+		switch c := s.peek(); {
+		case c == '"' || c == '\'':
+			k, ok := s.keyString()
+			if !ok {
+				s.bad = true
+				return
+			}
+			keys = append(keys, k)
+		case isBareKeyByte(c):
+			j := s.i
+			for isBareKeyByte(s.peek()) {
+				s.i++
+			}
+			keys = append(keys, s.src[j:s.i])
+		default:
+			s.bad = true
+			return
+		}
+		end = s.i
+		s.skipBlank(false)
+		if s.peek() != '.' {
+			return
+		}
+		s.i++
+		s.skipBlank(false)
+	}
+	return
+}
+
+func isBareKeyByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigitByte(c) || c == '_' || c == '-'
+}
+
+// keyString reads a quoted key and returns its value.
+func (s *tomlScan) keyString() (string, bool) {
+	start := s.i
+	s.str()
+	if s.bad || s.i-start < 2 || strings.HasPrefix(s.src[start:], `"""`) || strings.HasPrefix(s.src[start:], "'''") {
+		return "", false
+	}
+	raw := s.src[start+1 : s.i-1]
+	if s.src[start] == '\'' {
+		return raw, true
+	}
+	return unescapeTOML(raw)
+}
+
+// unescapeTOML decodes the escapes of a basic string.
+func unescapeTOML(raw string) (string, bool) {
+	var sb strings.Builder
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '\\' {
+			sb.WriteByte(c)
+			continue
+		}
+		if i+1 >= len(raw) {
+			return "", false
+		}
+		i++
+		switch raw[i] {
+		case 'b':
+			sb.WriteByte('\b')
+		case 't':
+			sb.WriteByte('\t')
+		case 'n':
+			sb.WriteByte('\n')
+		case 'f':
+			sb.WriteByte('\f')
+		case 'r':
+			sb.WriteByte('\r')
+		case '"', '\\':
+			sb.WriteByte(raw[i])
+		case 'u', 'U':
+			n := 4
+			if raw[i] == 'U' {
+				n = 8
+			}
+			if i+1+n > len(raw) {
+				return "", false
+			}
+			cp, err := strconv.ParseUint(raw[i+1:i+1+n], 16, 32)
+			if err != nil || !utf8.ValidRune(rune(cp)) {
+				return "", false
+			}
+			sb.WriteRune(rune(cp))
+			i += n
+		default:
+			return "", false
+		}
+	}
+	return sb.String(), true
+}
+
+// str skips a string of any of the four kinds.
+func (s *tomlScan) str() {
+	q := s.peek()
+	triple := strings.Repeat(string(q), 3)
+	if strings.HasPrefix(s.src[s.i:], triple) {
+		s.i += 3
+		for !s.eof() {
+			c := s.peek()
+			if c == '\\' && q == '"' {
+				s.i += 2
+				continue
+			}
+			if c == q && strings.HasPrefix(s.src[s.i:], triple) {
+				for n := 0; n < 5 && s.peek() == q; n++ {
+					s.i++
+				}
+				return
+			}
+			s.i++
+		}
+		s.bad = true
+		return
+	}
+	s.i++
+	for !s.eof() {
+		switch c := s.peek(); {
+		case c == '\\' && q == '"':
+			s.i += 2
+		case c == q:
+			s.i++
+			return
+		case c == '\n':
+			s.bad = true
+			return
+		default:
+			s.i++
+		}
+	}
+	s.bad = true
+}
+
+// value reads a value and returns its shape, replacing dates and times.
+func (s *tomlScan) value() *tnode {
+	s.skipBlank(false)
+	start := s.i
+	switch c := s.peek(); c {
+	case '"', '\'':
+		s.str()
+	case '[':
+		return s.array(start)
+	case '{':
+		return s.inlineTable(start)
+	default:
+		if n := matchDatetime(s.src[s.i:]); n > 0 && isValueEnd(s.src[s.i+n:]) {
+			s.datetime(n)
+			break
+		}
+		for !s.eof() && !isValueEnd(s.src[s.i:]) {
+			s.i++
+		}
+		if s.i == start {
+			s.bad = true
+		}
+	}
+	return &tnode{reg: region{start, s.i - start}}
+}
+
+func (s *tomlScan) array(start int) *tnode {
+	s.i++
+	n := &tnode{array: true, allTables: true}
+	for !s.bad {
+		s.skipBlank(true)
+		if s.peek() == ']' {
+			break
+		}
+		e := s.value()
+		n.allTables = n.allTables && e.table
+		n.elems++
+		s.skipBlank(true)
+		if s.peek() == ',' {
+			s.i++
+		} else if s.peek() != ']' {
+			s.bad = true
+		}
+	}
+	s.i++
+	n.allTables = n.allTables && n.elems > 0
+	n.reg = region{start, s.i - start}
+	return n
+}
+
+func (s *tomlScan) inlineTable(start int) *tnode {
+	s.i++
+	n := &tnode{table: true, fmt: fmtInline}
+	s.skipBlank(false)
+	if s.peek() == '}' {
+		s.i++
+	} else {
+		for !s.bad {
+			s.skipBlank(false)
+			s.keyValue(n)
+			s.skipBlank(false)
+			if s.peek() == ',' {
+				s.i++
+			} else if s.peek() == '}' {
+				s.i++
+				break
+			} else {
+				s.bad = true
+			}
+		}
+	}
+	n.reg = region{start, s.i - start}
+	return n
+}
+
+// isValueEnd reports whether rest starts with what may follow a bare value.
+func isValueEnd(rest string) bool {
+	return rest == "" || strings.IndexByte(" \t\r\n,]}#", rest[0]) >= 0
+}
+
+// datetime records the date or time of n bytes at s.i and replaces it.
+func (s *tomlScan) datetime(n int) {
+	raw := s.src[s.i : s.i+n]
+	value, err := checkDatetime(s.src, s.i, raw)
+	if err != nil {
+		s.fail(err)
+	}
+	index := strconv.Itoa(len(s.dts))
+	if pad := n - 2 - len(s.marker) - len(index); pad > 0 {
+		index = strings.Repeat("0", pad) + index
+	}
+	s.out.WriteString(s.src[s.copied:s.i])
+	s.out.WriteString(`"` + s.marker + index + `"`)
+	s.i += n
+	s.copied = s.i
+	s.dts = append(s.dts, tomlDatetime{value: value})
+}
+
+// datetimeIndex returns the index of the date or time a marker string stands
+// for.
+func datetimeIndex(s, marker string, n int) (int, bool) {
+	if marker == "" || !strings.HasPrefix(s, marker) {
+		return 0, false
+	}
+	i, err := strconv.Atoi(s[len(marker):])
+	if err != nil || i < 0 || i >= n {
+		return 0, false
+	}
+	return i, true
+}
+
+// matchDatetime returns the length of the TOML 1.0 date, time, or date-time
+// at the start of s, or 0.
+func matchDatetime(s string) int {
+	if n := matchPattern(s, "dddd-dd-dd"); n > 0 {
+		if len(s) > n+1 && (s[n] == 'T' || s[n] == 't' || s[n] == ' ') {
+			if t := matchTime(s[n+1:]); t > 0 {
+				n += 1 + t
+				return n + matchOffset(s[n:])
+			}
+		}
+		return n
+	}
+	return matchTime(s)
+}
+
+// matchTime matches HH:MM:SS with optional fractional seconds.
+func matchTime(s string) int {
+	n := matchPattern(s, "dd:dd:dd")
+	if n == 0 {
+		return 0
+	}
+	if len(s) > n+1 && s[n] == '.' && isDigitByte(s[n+1]) {
+		n++
+		for n < len(s) && isDigitByte(s[n]) {
+			n++
+		}
+	}
+	return n
+}
+
+func matchOffset(s string) int {
+	if s != "" && (s[0] == 'Z' || s[0] == 'z') {
+		return 1
+	}
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		if m := matchPattern(s[1:], "dd:dd"); m > 0 {
+			return m + 1
+		}
+	}
+	return 0
+}
+
+// matchPattern matches s against a pattern where d is any digit.
+func matchPattern(s, pat string) int {
+	if len(s) < len(pat) {
+		return 0
+	}
+	for i := 0; i < len(pat); i++ {
+		if pat[i] == 'd' && !isDigitByte(s[i]) || pat[i] != 'd' && s[i] != pat[i] {
+			return 0
+		}
+	}
+	return len(pat)
+}
+
+// checkDatetime checks the ranges of a date or time as toml11, and returns it
+// as toml11 prints it: the delimiter as written, at most nine digits of
+// fractional seconds, a zero offset as "Z".
+func checkDatetime(src string, at int, raw string) (string, *tomlError) {
+	var sb strings.Builder
+	rest, pos := raw, at
+	if len(rest) >= 10 && rest[4] == '-' {
+		year, month, day := atoi(rest[0:4]), atoi(rest[5:7]), atoi(rest[8:10])
+		if month < 1 || month > 12 || day < 1 || day > daysIn(year, month) {
+			return "", newTOMLError(src, "toml::parse_local_date: invalid date.", region{pos, 1},
+				"month must be 01-12, day must be any of 01-28,29,30,31 depending on the month/year.")
+		}
+		sb.WriteString(rest[:10])
+		if len(rest) == 10 {
+			return sb.String(), nil
+		}
+		sb.WriteByte(rest[10])
+		rest, pos = rest[11:], pos+11
+	}
+	hour, minute, second := atoi(rest[0:2]), atoi(rest[3:5]), atoi(rest[6:8])
+	if hour > 23 || minute > 59 {
+		return "", newTOMLError(src, "toml::parse_local_time: invalid time.", region{pos, 1},
+			"hour must be 00-23, minute must be 00-59.")
+	}
+	if second > 60 {
+		return "", newTOMLError(src, "toml::parse_local_time: invalid time.", region{pos, 1},
+			"second must be 00-60.")
+	}
+	n := matchTime(rest)
+	sb.WriteString(rest[:8])
+	if n > 8 {
+		frac := rest[9:n]
+		if len(frac) > 9 {
+			frac = frac[:9]
+		}
+		sb.WriteString("." + frac)
+	}
+	switch off := rest[n:]; {
+	case off == "":
+	case off == "Z" || off == "z":
+		sb.WriteString("Z")
+	default:
+		h, m := atoi(off[1:3]), atoi(off[4:6])
+		if h > 24 || m > 60 {
+			return "", newTOMLError(src, "toml::parse_offset_datetime: too large offset: |hour| <= 24, |minute| <= 60",
+				region{at, len(raw)}, "here")
+		}
+		minutes := h*60 + m
+		if minutes == 0 {
+			sb.WriteString("Z")
+			break
+		}
+		sb.WriteByte(off[0])
+		sb.WriteString(twoDigits(minutes/60) + ":" + twoDigits(minutes%60))
+	}
+	return sb.String(), nil
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+func twoDigits(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+func daysIn(year, month int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// tnode is the shape of a value or table, as far as toml11's insertion rules
+// need it.
+type tnode struct {
+	table     bool
+	fmt       tableFmt
+	children  map[string]*tnode
+	array     bool
+	aot       bool // an array of tables made by [[headers]]
+	allTables bool // a non-empty array value whose elements are all tables
+	elems     int
+	last      *tnode // the last table of an array of tables
+	reg       region // where it is defined, for messages
+}
+
+// tableFmt is how a table was defined.
+type tableFmt uint8
+
+const (
+	fmtImplicit tableFmt = iota // by a [header] naming a subtable
+	fmtDotted                   // by a dotted key
+	fmtExplicit                 // by its own [header]
+	fmtInline                   // by { ... }
+)
+
+func (n *tnode) isArrayOfTables() bool { return n.array && (n.aot || n.allTables) }
+
+// insertKind is what is being inserted.
+type insertKind uint8
+
+const (
+	insertTable      insertKind = iota // [standard.table]
+	insertArrayTable                   // [[array.of.tables]]
+	insertDotted                       // a.b.c = value
+)
+
+// insert adds val under keys in table with toml11's rules (insert_value),
+// returning the table to fill for headers.
+func (s *tomlScan) insert(kind insertKind, table *tnode, keys []string, keyReg region, val *tnode) (*tnode, *tomlError) {
+	cur := table
+	for i, key := range keys {
+		if cur.children == nil {
+			cur.children = map[string]*tnode{}
+		}
+		found := cur.children[key]
+		if i+1 < len(keys) {
+			switch {
+			case found == nil:
+				fmt := fmtImplicit
+				if kind == insertDotted {
+					fmt = fmtDotted
+				}
+				found = &tnode{table: true, fmt: fmt, reg: keyReg}
+				cur.children[key] = found
+			case found.table:
+				if found.fmt == fmtInline {
+					return nil, s.error2("toml::insert_value: failed to insert a value: inline table is immutable",
+						keyReg, "inserting this", found.reg, "to this table")
+				}
+				if kind == insertDotted && found.fmt != fmtDotted {
+					return nil, s.error2("toml::insert_value: reopening a table using dotted keys",
+						keyReg, "dotted key cannot reopen a table", found.reg, "this table is already closed")
+				}
+			case found.isArrayOfTables():
+				if !found.aot {
+					return nil, s.error2("toml::insert_value:inline array of tables are immutable",
+						keyReg, "inserting this", found.reg, "inline array of tables")
+				}
+				if kind == insertDotted {
+					return nil, s.error2("toml::insert_value:dotted key cannot reopen an array-of-tables",
+						keyReg, "inserting this", found.reg, "to this array-of-tables.")
+				}
+				found = found.last
+			default:
+				return nil, s.error2("toml::insert_value: failed to insert a value, value already exists",
+					keyReg, "while inserting this", found.reg, "non-table value already exists")
+			}
+			cur = found
+			continue
+		}
+		switch kind {
+		case insertDotted:
+			if found != nil {
+				return nil, s.error2("toml::insert_value: failed to insert a value, value already exists",
+					keyReg, "inserting this", found.reg, "but value already exists")
+			}
+			cur.children[key] = val
+			return val, nil
+		case insertTable:
+			if found == nil {
+				cur.children[key] = val
+				return val, nil
+			}
+			if !found.table || found.fmt != fmtImplicit {
+				return nil, s.error2("toml::insert_value: failed to insert a table, table already defined",
+					keyReg, "inserting this", found.reg, "this table is explicitly defined")
+			}
+			found.fmt = fmtExplicit
+			found.reg = val.reg
+			return found, nil
+		case insertArrayTable:
+			if found == nil {
+				cur.children[key] = &tnode{array: true, aot: true, elems: 1, last: val, reg: keyReg}
+				return val, nil
+			}
+			if !found.isArrayOfTables() {
+				return nil, s.error2("toml::insert_value: failed to insert an array of tables, value already exists",
+					keyReg, "while inserting this", found.reg, "non-table value already exists")
+			}
+			if !found.aot {
+				return nil, s.error2("toml::insert_value: failed to insert a table, inline array of tables is immutable",
+					keyReg, "while inserting this", found.reg, "this is inline array-of-tables")
+			}
+			found.elems++
+			found.last = val
+			return val, nil
+		}
+	}
+	return nil, newTOMLError(s.src, "toml::insert_key: no keys found", keyReg, "here")
+}
+
+func (s *tomlScan) error2(title string, r1 region, m1 string, r2 region, m2 string) *tomlError {
+	return newTOMLError2(s.src, title, r1, m1, r2, m2)
+}
