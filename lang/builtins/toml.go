@@ -30,20 +30,26 @@ func primFromTOML(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
 // fromTOML parses src and converts it; errors are in the words CppNix wraps
 // in "while parsing TOML: ...".
 func fromTOML(st *eval.State, src string) (eval.Value, error) {
-	text, dts, marker, dtErr := scanTOML(src)
+	text, dts, marker, scanErr := scanTOML(src)
 	var doc map[string]any
 	if _, err := toml.Decode(text, &doc); err != nil {
 		var pe toml.ParseError
 		if !errors.As(err, &pe) {
 			return nil, err
 		}
-		if dtErr != nil && dtErr.offset <= pe.Position.Start {
-			return nil, dtErr
+		// The first error wins; the Go parser reports the end of the
+		// document at its last byte, toml11 after it.
+		at := pe.Position.Start
+		if at >= len(src)-1 {
+			at = len(src)
+		}
+		if scanErr != nil && scanErr.offset <= at {
+			return nil, scanErr
 		}
 		return nil, parseErrorText(src, text, pe)
 	}
-	if dtErr != nil {
-		return nil, dtErr
+	if scanErr != nil {
+		return nil, scanErr
 	}
 	c := &tomlConverter{st: st, dts: dts, marker: marker, timestamps: st.Features["parse-toml-timestamps"]}
 	return c.value(doc)

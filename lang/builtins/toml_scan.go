@@ -202,6 +202,14 @@ func (s *tomlScan) header() {
 
 // keyValue reads `key = value` and inserts it into table.
 func (s *tomlScan) keyValue(table *tnode) {
+	if c := s.peek(); c != '"' && c != '\'' && !isBareKeyByte(c) {
+		e := newTOMLError(s.src, `toml::parse_simple_key: invalid key: key must be "quoted", 'quoted-literal', or bare key.`,
+			region{s.i, 1}, "expected alpha [a-zA-Z], digit [0-9], -, or _")
+		e.text += "Hint: non-ASCII scripts are allowed in toml v1.1.0, but not in v1.0.0.\n"
+		s.fail(e)
+		s.bad = true
+		return
+	}
 	keys, start, end := s.key()
 	s.skipBlank(false)
 	if s.bad || s.peek() != '=' {
@@ -368,6 +376,14 @@ func (s *tomlScan) value() *tnode {
 		return s.array(start)
 	case '{':
 		return s.inlineTable(start)
+	case 'T', 'F':
+		word := map[byte]string{'T': "true", 'F': "false"}[c]
+		s.fail(newTOMLError(s.src, "toml::parse_value: `"+word+"` must be in lowercase. A string must be surrounded by quotes.",
+			region{s.i, 1}, "expected true or false"))
+		s.bad = true
+	case 0, '\n', '\r', '#', ',', ']', '}':
+		s.fail(newTOMLError(s.src, "bad format: unknown value appeared", region{s.i, 1}, "here"))
+		s.bad = true
 	default:
 		if n := matchDatetime(s.src[s.i:]); n > 0 && isValueEnd(s.src[s.i+n:]) {
 			s.datetime(n)
@@ -420,6 +436,12 @@ func (s *tomlScan) inlineTable(start int) *tnode {
 			s.skipBlank(false)
 			if s.peek() == ',' {
 				s.i++
+				s.skipBlank(false)
+				if s.peek() == '}' {
+					s.fail(newTOMLError(s.src, "toml::parse_inline_table: trailing comma is not allowed in TOML-v1.0.0)",
+						region{s.i, 1}, "here"))
+					s.bad = true
+				}
 			} else if s.peek() == '}' {
 				s.i++
 				break
