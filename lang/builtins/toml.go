@@ -75,6 +75,7 @@ type region struct{ off, n int }
 // newTOMLError formats an error with one location.
 func newTOMLError(src, title string, r region, msg string) *tomlError {
 	d := newTOMLDisplay(src)
+	r = d.clamp(r)
 	lnw := len(strconv.Itoa(d.lastLine(r)))
 	return &tomlError{text: "[error] " + title + "\n" + d.location(lnw, true, r, msg), offset: r.off}
 }
@@ -82,6 +83,7 @@ func newTOMLError(src, title string, r region, msg string) *tomlError {
 // newTOMLError2 formats an error with two locations.
 func newTOMLError2(src, title string, r1 region, m1 string, r2 region, m2 string) *tomlError {
 	d := newTOMLDisplay(src)
+	r1, r2 = d.clamp(r1), d.clamp(r2)
 	lnw := max(len(strconv.Itoa(d.lastLine(r1))), len(strconv.Itoa(d.lastLine(r2))))
 	pad := strings.Repeat(" ", lnw+1)
 	return &tomlError{text: "[error] " + title + "\n" + d.location(lnw, true, r1, m1) +
@@ -97,6 +99,13 @@ func newTOMLDisplay(src string) tomlDisplay {
 		src += "\n"
 	}
 	return tomlDisplay(src)
+}
+
+// clamp keeps a region inside the document.
+func (d tomlDisplay) clamp(r region) region {
+	r.off = max(0, min(r.off, len(d)-1))
+	r.n = max(0, min(r.n, len(d)-r.off))
+	return r
 }
 
 func (d tomlDisplay) lineOf(off int) int {
