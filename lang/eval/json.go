@@ -61,6 +61,8 @@ func (st *State) ToJSON(v Value, strict bool, pos token.Pos, ctx *Context, copyT
 	return string(p.out)
 }
 
+// jsonPrinter appends the JSON of values to out, in the order in which
+// printValueAsJSON builds its tree.
 type jsonPrinter struct {
 	st          *State
 	strict      bool
