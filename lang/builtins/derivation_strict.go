@@ -67,13 +67,6 @@ type drvBuilder struct {
 	outputs                  []string // sorted, unique
 }
 
-// jsonField is one attribute of the __json environment variable.
-type jsonField struct {
-	key     string
-	json    []byte
-	utf8Err string // from checkUTF8, for the value
-}
-
 func newDrvBuilder(st *eval.State, name string) *drvBuilder {
 	return &drvBuilder{
 		st:      st,
@@ -118,7 +111,7 @@ func (b *drvBuilder) build(attrs *eval.Attrs) eval.Value {
 		st.PopTrace()
 	}
 	if b.structured {
-		b.drv.Env["__json"] = string(b.jsonObject())
+		b.drv.Env["__json"] = structuredJSON(st, b.json)
 	}
 	b.addInputs()
 	if b.drv.Builder == "" {
@@ -200,9 +193,7 @@ func (b *drvBuilder) structuredAttr(key string, a eval.Attr) {
 	if key == "__structuredAttrs" {
 		return
 	}
-	p := jsonPrinter{st: st, ctx: &b.ctx}
-	j := p.appendValue(nil, a.Value, a.Pos)
-	b.json = append(b.json, jsonField{key, j, p.utf8Err})
+	b.json = append(b.json, structuredField(st, key, a, &b.ctx))
 	switch key {
 	case "builder":
 		b.drv.Builder = st.ForceString(a.Value, token.NoPos, below).S
@@ -226,29 +217,6 @@ func (b *drvBuilder) structuredAttr(key string, a eval.Attr) {
 		st.Log("warning: In a derivation named '" + b.name + "', 'structuredAttrs' disables the effect of the derivation attribute '" +
 			key + "'; use 'outputChecks.<output>." + key + "' instead")
 	}
-}
-
-// jsonObject returns the __json environment variable: the JSON fields as an
-// object with keys in byte order. Strings that are not valid UTF-8 fail here,
-// as nlohmann::json's dump does. Its exception is no Nix error: CppNix prints
-// it without any trace, which the StackOverflow kind of error also gets.
-func (b *drvBuilder) jsonObject() []byte {
-	sort.SliceStable(b.json, func(i, j int) bool { return b.json[i].key < b.json[j].key })
-	out := []byte{'{'}
-	for i, f := range b.json {
-		for _, msg := range []string{checkUTF8(f.key), f.utf8Err} {
-			if msg != "" {
-				b.st.Errorf(eval.StackOverflow, token.NoPos, "%s", msg)
-			}
-		}
-		if i > 0 {
-			out = append(out, ',')
-		}
-		out = appendJSONString(out, f.key)
-		out = append(out, ':')
-		out = append(out, f.json...)
-	}
-	return append(out, '}')
 }
 
 // setHashAlgo handles outputHashAlgo (CppNix's parseHashAlgoOpt): an
@@ -473,4 +441,12 @@ func outputString(dir storepath.Dir, drvPath storepath.StorePath, name string, o
 		return eval.MkStringCtx(dir.Path(o.Path), ctx)
 	}
 	return eval.MkStringCtx(derivation.UnknownCAOutputPlaceholder(drvPath, name), ctx)
+}
+
+// sortedAttrs returns the attributes of a in the byte order of their names
+// (CppNix's lexicographicOrder).
+func sortedAttrs(st *eval.State, a *eval.Attrs) []eval.Attr {
+	l := append([]eval.Attr(nil), a.All()...)
+	sort.Slice(l, func(i, j int) bool { return st.Symbols.Name(l[i].Name) < st.Symbols.Name(l[j].Name) })
+	return l
 }

@@ -148,6 +148,11 @@ in
   structuredFod = fod "structured-fod" { __structuredAttrs = true; outputHashMode = "recursive"; outputHash = sha256a.sri; };
   structuredArgs = mk { name = "structured-args"; __structuredAttrs = true; args = [ "a" 1 ]; };
 
+  # Importing a .drv file the store holds gives the derivation back.
+  imported = import simple.drvPath;
+  importedMulti = (import multi.drvPath).dev;
+  importedFloating = import floating.drvPath;
+
   # builtin:fetchurl through <nix/fetchurl.nix>, as nixpkgs' bootstrap uses it.
   fetchurlSha256 = import <nix/fetchurl.nix> { url = "http://example.org/dist/foo-1.0.tar.gz"; sha256 = sha256a.nix32; };
   fetchurlHash = import <nix/fetchurl.nix> { url = "http://example.org/x"; hash = sha256a.sri; name = "named"; };
