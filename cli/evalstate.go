@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/nixgo/nixgo/lang/builtins"
@@ -143,4 +144,21 @@ func absPath(p string) string {
 	}
 	cwd, _ := os.Getwd()
 	return syntax.CanonPath(cwd + "/" + p)
+}
+
+// writeHeapProfile writes a heap profile to $NIXGO_MEMPROFILE while the
+// evaluation state is still alive (a development aid).
+func (e *env) writeHeapProfile(st *eval.State) {
+	path, ok := e.getenv("NIXGO_MEMPROFILE")
+	if !ok || path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return
+	}
+	runtime.GC()
+	pprof.WriteHeapProfile(f)
+	f.Close()
+	runtime.KeepAlive(st)
 }

@@ -159,6 +159,7 @@ func runInstantiate(e *env) error {
 			return err
 		}
 	}
+	e.writeHeapProfile(st)
 	return nil
 }
 

@@ -1,11 +1,10 @@
 // This file enables profiling through environment variables, for development:
-// NIXGO_CPUPROFILE=file writes a CPU profile, NIXGO_MEMPROFILE=file a heap profile.
+// NIXGO_CPUPROFILE=file writes a CPU profile (the cli writes NIXGO_MEMPROFILE).
 
 package main
 
 import (
 	"os"
-	"runtime"
 	"runtime/pprof"
 )
 
@@ -18,15 +17,6 @@ func startProfiling() func() {
 			pprof.StartCPUProfile(f)
 			stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
 		}
-	}
-	if path := os.Getenv("NIXGO_MEMPROFILE"); path != "" {
-		stops = append(stops, func() {
-			if f, err := os.Create(path); err == nil {
-				runtime.GC()
-				pprof.WriteHeapProfile(f)
-				f.Close()
-			}
-		})
 	}
 	return func() {
 		for _, s := range stops {

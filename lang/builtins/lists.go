@@ -32,7 +32,8 @@ var listBuiltins = []def{
 		if len(l.Elems) == 0 {
 			st.Errorf(eval.EvalError, pos, "'builtins.tail' called on an empty list")
 		}
-		return eval.MkList(append([]eval.Value(nil), l.Elems[1:]...))
+		// Lists are immutable, so the tail shares the elements (CppNix copies).
+		return eval.MkList(l.Elems[1:len(l.Elems):len(l.Elems)])
 	}},
 	{name: "map", arity: 2, fn: func(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
 		l := st.ForceList(args[1], pos, "while evaluating the second argument passed to builtins.map")

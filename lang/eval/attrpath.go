@@ -63,7 +63,7 @@ func (st *State) FindAlongAttrPath(path string, autoArgs *Attrs, v Value) (Value
 			at := a.Get(st.Sym(name))
 			if at == nil {
 				names := make([]string, 0, a.Len())
-				for _, x := range a.list {
+				for _, x := range a.flat() {
 					names = append(names, st.Symbols.Name(x.Name))
 				}
 				st.throw(&Error{Kind: EvalError, Msg: "attribute '" + name + "' in selection path '" + path + "' not found",

@@ -134,7 +134,7 @@ func (st *State) callLambda(l *Lambda, arg Value, pos token.Pos) Value {
 			displ++
 		}
 		if !fn.ellipsis && used != attrs.Len() {
-			for _, a := range attrs.list {
+			for _, a := range attrs.flat() {
 				if !fn.hasFormal(a.Name) {
 					names := make([]string, len(fn.formals))
 					for i, f := range fn.formals {
@@ -187,7 +187,7 @@ func (st *State) AutoCall(args *Attrs, fun Value) Value {
 	}
 	b := NewAttrsBuilder(len(l.Fn.formals))
 	if l.Fn.ellipsis {
-		for _, a := range args.list {
+		for _, a := range args.flat() {
 			b.Add(a.Name, a.Pos, a.Value)
 		}
 	} else {

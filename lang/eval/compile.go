@@ -92,7 +92,6 @@ func (c *compiler) expr(e syntax.Expr, sc *scope) node {
 		if e.Default != nil {
 			n.def = c.expr(e.Default, sc)
 		}
-		n.src = e
 		return n
 	case *syntax.HasAttr:
 		return &hasAttrNode{p: e.Pos(), e: c.expr(e.E, sc), path: c.attrPath(e.Path, sc)}

@@ -95,11 +95,12 @@ func (st *State) eq(a, b Value, pos token.Pos, ctx string, nested bool) bool {
 				return st.eq(i.Value, j.Value, pos, ctx, true)
 			}
 		}
-		if len(x.list) != len(y.list) {
+		if x.Len() != y.Len() {
 			return false
 		}
-		for k := range x.list {
-			if x.list[k].Name != y.list[k].Name || !st.eq(x.list[k].Value, y.list[k].Value, pos, ctx, true) {
+		xl, yl := x.flat(), y.flat()
+		for k := range xl {
+			if xl[k].Name != yl[k].Name || !st.eq(xl[k].Value, yl[k].Value, pos, ctx, true) {
 				return false
 			}
 		}
@@ -179,11 +180,12 @@ func (st *State) assertEq(a, b Value, pos token.Pos, ctx string, nested bool) {
 				return
 			}
 		}
-		if len(x.list) != len(y.list) {
+		if x.Len() != y.Len() {
 			fail("attribute names of attribute set '%s' differs from attribute set '%s'", st.ShowValue(a), st.ShowValue(b))
 		}
-		for k := range x.list {
-			i, j := &x.list[k], &y.list[k]
+		xl, yl := x.flat(), y.flat()
+		for k := range xl {
+			i, j := &xl[k], &yl[k]
 			if i.Name != j.Name {
 				if y.Get(i.Name) == nil {
 					fail("attribute name '%s' is contained in '%s', but not in '%s'", st.Symbols.Name(i.Name), st.ShowValue(a), st.ShowValue(b))

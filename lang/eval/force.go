@@ -214,8 +214,9 @@ func (st *State) DeepForce(v Value) Value {
 			if depth > st.maxNesting {
 				st.Errorf(StackOverflow, token.NoPos, "stack overflow (possible infinite recursion)")
 			}
-			for i := range x.list {
-				a := &x.list[i]
+			xl := x.flat()
+			for i := range xl {
+				a := &xl[i]
 				st.frames = append(st.frames, frame{kind: fAttrName, pos: a.Pos, sym: a.Name})
 				a.Value = rec(a.Value)
 				st.frames = st.frames[:len(st.frames)-1]

@@ -180,7 +180,8 @@ func (n *curPosNode) eval(st *State, env *Env) Value {
 	return st.MkPos(n.p)
 }
 
-// attrName is an element of an attribute path: a symbol or a computed name.
+// attrName is an element of an attribute path: a symbol or a computed name
+// (with its source, shown in traces when it cannot be evaluated).
 type attrName struct {
 	sym  syntax.Symbol
 	expr node
@@ -203,7 +204,6 @@ type selectNode struct {
 	e    node
 	path []attrName
 	def  node
-	src  *syntax.Select
 }
 
 func (n *selectNode) pos() token.Pos { return n.p }
@@ -263,7 +263,7 @@ func (n *selectNode) eval(st *State, env *Env) Value {
 
 func (st *State) missingAttr(attrs *Attrs, name syntax.Symbol, pos token.Pos) {
 	names := make([]string, 0, attrs.Len())
-	for _, a := range attrs.list {
+	for _, a := range attrs.flat() {
 		names = append(names, st.Symbols.Name(a.Name))
 	}
 	st.throw(&Error{Kind: EvalError, Pos: pos, Msg: "attribute '" + st.Symbols.Name(name) + "' missing",
@@ -398,7 +398,7 @@ func (n *attrsNode) eval(st *State, env *Env) Value {
 			vo := list[n.overrides].Value
 			vo = st.Force(vo, token.NoPos)
 			ov := st.ForceAttrs(vo, st.determinePos(vo, token.NoPos), "while evaluating the `__overrides` attribute")
-			for _, a := range ov.list {
+			for _, a := range ov.flat() {
 				found := false
 				for i := range n.attrs {
 					if n.attrs[i].name == a.Name {
@@ -443,7 +443,7 @@ func (n *attrsNode) eval(st *State, env *Env) Value {
 	if len(list) == 0 {
 		return &Attrs{Pos: n.p}
 	}
-	return &Attrs{list: list, Pos: n.p}
+	return &Attrs{own: list, Pos: n.p}
 }
 
 func sortAttrs(l []Attr) {
@@ -697,20 +697,36 @@ func (st *State) evalAttrs(e node, env *Env, pos token.Pos, ctx string) *Attrs {
 	return a
 }
 
-// updateAttrs is a // b. When one side is much smaller, the result is built from
-// whole runs of the larger side (copy), found by binary search.
+// updateAttrs is a // b. A small b over a large a makes a layered set (see
+// Attrs); otherwise the result is built from whole runs of both (copy).
 func updateAttrs(a, b *Attrs) *Attrs {
-	if len(a.list) == 0 {
+	if a.Len() == 0 {
 		return b
 	}
-	if len(b.list) == 0 {
+	if b.Len() == 0 {
 		return a
 	}
-	out := make([]Attr, 0, len(a.list)+len(b.list))
-	if len(b.list)*8 < len(a.list) {
-		// Few attributes from b: copy the runs of a between them.
-		rest := a.list
-		for _, y := range b.list {
+	bl := b.flat()
+	if len(bl)*4 <= a.Len() && a.depth < maxAttrsDepth {
+		n := a.Len()
+		for i := range bl {
+			if a.Get(bl[i].Name) == nil {
+				n++
+			}
+		}
+		return &Attrs{own: bl, base: a, n: int32(n), depth: a.depth + 1}
+	}
+	al := a.flat()
+	out := mergeAttrs(make([]Attr, 0, len(al)+len(bl)), al, bl)
+	return &Attrs{own: trimAttrs(out)}
+}
+
+// mergeAttrs appends the union of two sorted attribute lists to out, taking b's
+// attribute when both have a name; runs are copied whole.
+func mergeAttrs(out, a, b []Attr) []Attr {
+	if len(b)*8 < len(a) {
+		rest := a
+		for _, y := range b {
 			i := searchAttrs(rest, y.Name)
 			out = append(out, rest[:i]...)
 			out = append(out, y)
@@ -719,31 +735,37 @@ func updateAttrs(a, b *Attrs) *Attrs {
 			}
 			rest = rest[i:]
 		}
-		out = append(out, rest...)
-		return &Attrs{list: out}
+		return append(out, rest...)
 	}
 	i, j := 0, 0
-	for i < len(a.list) && j < len(b.list) {
-		x, y := &a.list[i], &b.list[j]
+	for i < len(a) && j < len(b) {
+		x, y := &a[i], &b[j]
 		switch {
 		case x.Name == y.Name:
 			out = append(out, *y)
 			i++
 			j++
 		case x.Name < y.Name:
-			// Copy the run of a before y in one go.
-			k := i + searchAttrs(a.list[i:], y.Name)
-			out = append(out, a.list[i:k]...)
+			k := i + searchAttrs(a[i:], y.Name)
+			out = append(out, a[i:k]...)
 			i = k
 		default:
-			k := j + searchAttrs(b.list[j:], x.Name)
-			out = append(out, b.list[j:k]...)
+			k := j + searchAttrs(b[j:], x.Name)
+			out = append(out, b[j:k]...)
 			j = k
 		}
 	}
-	out = append(out, a.list[i:]...)
-	out = append(out, b.list[j:]...)
-	return &Attrs{list: out}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
+}
+
+// trimAttrs drops the spare capacity left by overridden attributes when it is
+// large: merged sets often live long.
+func trimAttrs(l []Attr) []Attr {
+	if cap(l)-len(l) > len(l)/8+4 {
+		return append([]Attr(nil), l...)
+	}
+	return l
 }
 
 // searchAttrs returns the index of the first attribute not before name.
@@ -797,11 +819,15 @@ type concatNode struct {
 func (n *concatNode) pos() token.Pos { return n.p }
 func (n *concatNode) eval(st *State, env *Env) Value {
 	var ctx Context
-	var sb strings.Builder
 	var nInt int64
 	var nFloat float64
 	first := !n.forceString
 	firstType := TypeString
+	// The parts are collected first so that the result is allocated once, at
+	// its exact size.
+	var partsBuf [8]string
+	parts := partsBuf[:0]
+	total := 0
 	for i, part := range n.parts {
 		ipos := n.poss[i]
 		v := part.eval(st, env)
@@ -834,7 +860,8 @@ func (n *concatNode) eval(st *State, env *Env) Value {
 			}
 		default:
 			s := st.coerceToString(ipos, v, &ctx, "while evaluating a path segment", false, firstType == TypeString, !first)
-			sb.WriteString(s)
+			parts = append(parts, s)
+			total += len(s)
 		}
 		first = false
 	}
@@ -843,13 +870,25 @@ func (n *concatNode) eval(st *State, env *Env) Value {
 		return MkInt(nInt)
 	case TypeFloat:
 		return Float(nFloat)
-	case TypePath:
+	}
+	var str string
+	if len(parts) == 1 {
+		str = parts[0]
+	} else {
+		var sb strings.Builder
+		sb.Grow(total)
+		for _, p := range parts {
+			sb.WriteString(p)
+		}
+		str = sb.String()
+	}
+	if firstType == TypePath {
 		if len(ctx) > 0 {
 			st.Errorf(EvalError, n.p, "a string that refers to a store path cannot be appended to a path")
 		}
-		return Path(syntax.CanonPath(sb.String()))
+		return Path(syntax.CanonPath(str))
 	}
-	return MkStringCtx(sb.String(), ctx)
+	return MkStringCtx(str, ctx)
 }
 
 // addInt adds with overflow detection.

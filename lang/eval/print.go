@@ -67,7 +67,7 @@ func (st *State) printAmbiguous(sb *strings.Builder, v Value, seen map[any]bool,
 	case nullValue:
 		sb.WriteString("null")
 	case *Attrs:
-		if len(x.list) > 0 && seen[x] {
+		if x.Len() > 0 && seen[x] {
 			sb.WriteString("«repeated»")
 			return
 		}
@@ -107,7 +107,7 @@ type copyMarker struct{}
 
 // sortedAttrs returns the attributes sorted by name.
 func (st *State) sortedAttrs(a *Attrs) []Attr {
-	l := append([]Attr(nil), a.list...)
+	l := append([]Attr(nil), a.flat()...)
 	sort.Slice(l, func(i, j int) bool { return st.Symbols.Name(l[i].Name) < st.Symbols.Name(l[j].Name) })
 	return l
 }
@@ -302,8 +302,9 @@ func (p *printer) printAttrs(a *Attrs, depth int) {
 		name string
 		v    Value
 	}
-	sorted := make([]pair, len(a.list))
-	for i, at := range a.list {
+	al := a.flat()
+	sorted := make([]pair, len(al))
+	for i, at := range al {
 		sorted[i] = pair{p.st.Symbols.Name(at.Name), at.Value}
 	}
 	if p.o.MaxAttrs == unlimited {

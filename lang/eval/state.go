@@ -421,7 +421,7 @@ func (st *State) ScopedImport(scopeAttrs *Attrs, path string) Value {
 	resolved := ResolveExprPath(path)
 	sc := newScope(st.baseScope, scopeAttrs.Len())
 	env := newEnv(st.baseEnv, scopeAttrs.Len())
-	for i, a := range scopeAttrs.list {
+	for i, a := range scopeAttrs.flat() {
 		sc.names[a.Name] = i
 		env.Vals[i] = a.Value
 	}

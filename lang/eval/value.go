@@ -150,26 +150,66 @@ type Attr struct {
 
 // Attrs is an attribute set. Attributes are sorted by symbol, so that lookup is
 // a binary search and merging is linear.
+//
+// The result of a // b with a small b is layered: it keeps b's attributes and
+// points to a, instead of copying a (nixpkgs applies // to derivation sets over
+// and over). Lookups search the layers from the top; the first operation that
+// needs every attribute in order flattens the set once, in place. Layering is
+// invisible to users of the methods below.
 type Attrs struct {
-	list []Attr
-	Pos  token.Pos // where the set was written, if known
+	own   []Attr // this layer's attributes, sorted; all of them when base is nil
+	base  *Attrs // the set this layer overrides, or nil
+	n     int32  // number of distinct attributes in all layers
+	depth uint8  // number of layers below this one
+	Pos   token.Pos
 }
+
+// maxAttrsDepth bounds the layers of a set, and so the cost of a lookup.
+const maxAttrsDepth = 6
 
 // EmptyAttrs returns the empty set.
 func EmptyAttrs() *Attrs { return emptyAttrs }
 
 // Len returns the number of attributes.
-func (a *Attrs) Len() int { return len(a.list) }
+func (a *Attrs) Len() int {
+	if a.base == nil {
+		return len(a.own)
+	}
+	return int(a.n)
+}
 
 // At returns the i-th attribute in symbol order.
-func (a *Attrs) At(i int) *Attr { return &a.list[i] }
+func (a *Attrs) At(i int) *Attr { return &a.flat()[i] }
 
 // All returns the attributes in symbol order. The caller must not modify them.
-func (a *Attrs) All() []Attr { return a.list }
+func (a *Attrs) All() []Attr { return a.flat() }
+
+// flat returns all attributes in order, merging the layers first if needed.
+func (a *Attrs) flat() []Attr {
+	if a.base == nil {
+		return a.own
+	}
+	base := a.base.flat()
+	out := make([]Attr, 0, a.n)
+	out = mergeAttrs(out, base, a.own)
+	a.own, a.base, a.depth = out, nil, 0
+	return a.own
+}
 
 // Get returns the attribute named sym, or nil.
 func (a *Attrs) Get(sym syntax.Symbol) *Attr {
-	l := a.list
+	for {
+		if at := getAttr(a.own, sym); at != nil {
+			return at
+		}
+		if a.base == nil {
+			return nil
+		}
+		a = a.base
+	}
+}
+
+func getAttr(l []Attr, sym syntax.Symbol) *Attr {
 	if len(l) <= 8 {
 		for i := range l {
 			if l[i].Name == sym {
@@ -230,7 +270,7 @@ func (b *AttrsBuilder) Finish() *Attrs {
 		}
 		b.list = out
 	}
-	return &Attrs{list: b.list}
+	return &Attrs{own: b.list}
 }
 
 // attrsFromSorted wraps an already sorted, duplicate-free slice.
@@ -238,7 +278,7 @@ func attrsFromSorted(l []Attr) *Attrs {
 	if len(l) == 0 {
 		return emptyAttrs
 	}
-	return &Attrs{list: l}
+	return &Attrs{own: l}
 }
 
 // Env is a runtime environment: the values of one scope, and the enclosing scope.
