@@ -1,6 +1,0 @@
-// This file holds families not written yet.
-
-package builtins
-
-var (
-)
