@@ -104,7 +104,12 @@ func (c *compiler) expr(e syntax.Expr, sc *scope) node {
 	case *syntax.Lambda:
 		return c.lambda(e, sc)
 	case *syntax.Call:
-		return &callNode{p: e.P, fn: c.expr(e.Fn, sc), args: c.exprs(e.Args, sc)}
+		fn := c.expr(e.Fn, sc)
+		args := c.exprs(e.Args, sc)
+		if op := c.binaryPrimOp(fn, len(args)); op != nil {
+			return &primOp2Node{p: e.P, op: op, l: args[0], r: args[1]}
+		}
+		return &callNode{p: e.P, fn: fn, args: args}
 	case *syntax.Let:
 		return c.let(e, sc)
 	case *syntax.With:
@@ -290,4 +295,23 @@ func (c *compiler) lambda(l *syntax.Lambda, sc *scope) node {
 	n.size = size
 	n.body = c.expr(l.Body, inner)
 	return n
+}
+
+// binaryPrimOp returns the built-in function a call applies when it is a
+// two-argument call of one of the operators' built-ins (__sub, __mul, __div,
+// __lessThan) as bound in the base environment, or nil.
+func (c *compiler) binaryPrimOp(fn node, nargs int) *PrimOp {
+	v, ok := fn.(*baseVarNode)
+	if !ok || nargs != 2 {
+		return nil
+	}
+	op, ok := c.st.baseEnv.Vals[v.displ].(*PrimOp)
+	if !ok || op.Arity != 2 {
+		return nil
+	}
+	switch op.Name {
+	case "sub", "mul", "div", "lessThan", "add":
+		return op
+	}
+	return nil
 }

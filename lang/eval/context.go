@@ -20,11 +20,13 @@ type Context []string
 
 // contextKind returns the kind rank of an encoded element: 0 opaque, 1 deep, 2 built.
 func contextKind(e string) int {
-	switch {
-	case strings.HasPrefix(e, "="):
-		return 1
-	case strings.HasPrefix(e, "!"):
-		return 2
+	if e != "" {
+		switch e[0] {
+		case '=':
+			return 1
+		case '!':
+			return 2
+		}
 	}
 	return 0
 }

@@ -60,6 +60,10 @@ type Error struct {
 	frames []frame
 	// traces given when the error was raised (withTrace), innermost last
 	own []Trace
+	// argEnd is set when the message ends with a formatted argument: CppNix
+	// prints arguments in colour, so the message ends with an ANSI reset and
+	// trailing newlines inside the argument survive as indented empty lines.
+	argEnd bool
 	// context added by builtins.addErrorContext-style frames is part of frames.
 }
 
@@ -104,7 +108,13 @@ func (st *State) throw(err *Error) {
 
 // Errorf raises an error of the given kind at pos with a formatted message.
 func (st *State) Errorf(kind ErrorKind, pos token.Pos, format string, args ...any) {
-	st.throw(&Error{Kind: kind, Pos: pos, Msg: sprintf(format, args...)})
+	st.throw(&Error{Kind: kind, Pos: pos, Msg: sprintf(format, args...), argEnd: endsWithVerb(format, args)})
+}
+
+// endsWithVerb reports whether format ends with a formatting verb.
+func endsWithVerb(format string, args []any) bool {
+	n := len(format)
+	return len(args) > 0 && n >= 2 && format[n-2] == '%' && format[n-1] != '%'
 }
 
 // ErrorWithTrace raises an error whose first trace is trace at tracePos, as
@@ -208,8 +218,16 @@ func (st *State) Render(err error, showTrace bool) string {
 		// CppNix reports a C stack overflow from its signal handler, without traces.
 		return "error: " + e.Msg
 	}
-	return st.renderInfo("error", e.Msg, e.Pos, e.Traces, e.Suggestions, showTrace)
+	msg := e.Msg
+	if e.argEnd && strings.HasSuffix(msg, "\n") {
+		msg += ansiReset
+	}
+	return strings.ReplaceAll(st.renderInfo("error", msg, e.Pos, e.Traces, e.Suggestions, showTrace), ansiReset, "")
 }
+
+// ansiReset stands for the colour reset that ends CppNix messages whose last
+// part is an argument; it keeps trailing newlines from being trimmed.
+const ansiReset = "\x00reset\x00"
 
 // RenderWarning formats a warning with a position, as CppNix's logWarning.
 func (st *State) RenderWarning(prefix, msg string, pos token.Pos) string {

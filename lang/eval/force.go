@@ -3,6 +3,8 @@
 package eval
 
 import (
+	"strings"
+
 	"github.com/nixgo/nixgo/lang/token"
 )
 
@@ -192,7 +194,7 @@ func (st *State) ForceStringNoCtx(v Value, pos token.Pos, ctx string) string {
 	s := st.ForceString(v, pos, ctx)
 	if len(s.Ctx) > 0 {
 		st.ErrorWithTrace(EvalError, token.NoPos, pos, ctx,
-			"the string '%s' is not allowed to refer to a store path (such as '%s')", s.S, s.Ctx[0])
+			"the string '%s' is not allowed to refer to a store path (such as '%s')", s.S, st.contextElemBase(s.Ctx[0]))
 	}
 	return s.S
 }
@@ -239,4 +241,10 @@ func (st *State) DeepForce(v Value) Value {
 		return v
 	}
 	return rec(v)
+}
+
+// contextElemBase renders a context element as CppNix encodes it internally:
+// with store path base names instead of full paths.
+func (st *State) contextElemBase(e string) string {
+	return strings.ReplaceAll(e, st.StoreDir+"/", "")
 }

@@ -37,6 +37,7 @@ func (st *State) WriteJSONTop(w io.Writer, v Value, strict bool, pos token.Pos) 
 	var ctx Context
 	p := &jsonPrinter{st: st, strict: strict, copyToStore: true, ctx: &ctx}
 	p.value(v, pos)
+	p.finishContext()
 	if p.dumpErr != nil {
 		w.Write(p.out[:p.dumpAt])
 		st.Errorf(EvalError, token.NoPos, "JSON serialization error: %s", p.dumpErr.Error())
@@ -53,6 +54,7 @@ func (st *State) WriteJSONTop(w io.Writer, v Value, strict bool, pos token.Pos) 
 func (st *State) ToJSON(v Value, strict bool, pos token.Pos, ctx *Context, copyToStore bool) string {
 	p := &jsonPrinter{st: st, strict: strict, copyToStore: copyToStore, ctx: ctx}
 	p.value(v, pos)
+	p.finishContext()
 	if p.dumpErr != nil {
 		// The library serialises only after the whole tree was built, so
 		// evaluation errors come first.
@@ -68,6 +70,7 @@ type jsonPrinter struct {
 	strict      bool
 	copyToStore bool
 	ctx         *Context
+	elems       []string // context elements collected, added to ctx at the end
 	out         []byte
 	dumpErr     error // the first string the library would refuse to print
 	dumpAt      int   // how much of out the library prints before that error
@@ -145,7 +148,7 @@ func (p *jsonPrinter) value(v Value, pos token.Pos) {
 		p.out = strconv.AppendBool(p.out, bool(x))
 	case *String:
 		if len(x.Ctx) > 0 {
-			*p.ctx = p.ctx.Union(x.Ctx)
+			p.elems = append(p.elems, x.Ctx...)
 		}
 		p.str(x.S)
 	case Path:
@@ -338,4 +341,13 @@ func (b *jsonBuilder) pop() *jsonContainer {
 	c := b.stack[len(b.stack)-1]
 	b.stack = b.stack[:len(b.stack)-1]
 	return c
+}
+
+// finishContext adds the collected context elements to the result's context,
+// at once: adding them one by one costs quadratic time on long lists.
+func (p *jsonPrinter) finishContext() {
+	if len(p.elems) > 0 {
+		*p.ctx = p.ctx.Union(NewContext(p.elems...))
+		p.elems = nil
+	}
 }

@@ -571,6 +571,45 @@ func (n *callNode) eval(st *State, env *Env) Value {
 	return v
 }
 
+// primOp2Node applies a two-argument built-in of the base environment (the
+// operators - * / < and friends) without a generic call: the arguments that
+// CppNix would put in fresh thunks are evaluated directly, since the built-in
+// forces them at once. Frames, call depth and positions are as in a call.
+type primOp2Node struct {
+	p    token.Pos
+	op   *PrimOp
+	l, r node
+}
+
+func (n *primOp2Node) pos() token.Pos { return n.p }
+func (n *primOp2Node) eval(st *State, env *Env) Value {
+	if st.callDepth > st.maxCallDepth {
+		st.Errorf(EvalError, n.p, "stack overflow; max-call-depth exceeded")
+	}
+	st.callDepth++
+	fi := len(st.frames)
+	st.frames = append(st.frames, frame{kind: fPrimOp, pos: n.p, msg: n.op.Name})
+	a := st.operand(n.l, env)
+	b := st.operand(n.r, env)
+	base := len(st.args)
+	st.args = append(st.args, a, b)
+	v := n.op.Fn(st, token.NoPos, st.args[base:base+2])
+	st.args = st.args[:base]
+	st.frames = st.frames[:fi]
+	st.callDepth--
+	return v
+}
+
+// operand evaluates an argument of a built-in as if it had been passed lazily
+// and forced by the built-in (with no position).
+func (st *State) operand(n node, env *Env) Value {
+	switch n.(type) {
+	case *constNode, *var0Node, *var1Node, *varNode, *baseVarNode:
+		return st.Force(st.lazy(n, env), token.NoPos)
+	}
+	return n.eval(st, env)
+}
+
 // withNode is with e; body.
 type withNode struct {
 	p        token.Pos
