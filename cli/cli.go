@@ -46,11 +46,6 @@ func MainEnv(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fu
 	return e.run()
 }
 
-// commands maps program names to their entry points.
-var commands = map[string]func(e *env) error{
-	"nix-instantiate": runInstantiate,
-}
-
 func (e *env) run() (status int) {
 	// A bug must not show a Go stack trace to the user: report it as an error.
 	// Evaluation errors never get here; they are values by the time commands see them.
@@ -63,7 +58,7 @@ func (e *env) run() (status int) {
 			status = 1
 		}
 	}()
-	cmd, ok := commands[e.prog]
+	cmd, ok := legacyCommands()[e.prog]
 	if !ok {
 		cmd = runNix
 	}
@@ -155,6 +150,3 @@ func (l *logger) printAt(level int, msg string) {
 	}
 }
 
-func runNix(e *env) error {
-	return usagef("the nix command is not implemented yet")
-}

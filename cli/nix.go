@@ -1,0 +1,95 @@
+// This file dispatches the nix command to its subcommands, with CppNix's
+// messages for unknown commands and the nix-command feature check.
+
+package cli
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// runNix runs `nix ARGS...`: flags before the subcommand (settings, verbosity,
+// --version, --help) apply first, then the longest subcommand name that matches
+// the leading words runs with the remaining arguments.
+func runNix(e *env) error {
+	args := e.args
+	p := newArgParser(e)
+	cmds := nixCommands()
+	var words []string
+	for i := 0; i < len(args); {
+		a := args[i]
+		switch {
+		case a == "--version":
+			fmt.Fprintf(e.stdout, "nix (Nix) %s\n", Version)
+			return nil
+		case a == "--help" && len(words) == 0:
+			return nixHelp(e)
+		case strings.HasPrefix(a, "-") && len(words) == 0:
+			n, err := p.flag(args, i)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return usagef("unrecognised flag '%s'", a)
+			}
+			i += n
+			continue
+		}
+		words = append(words, a)
+		i++
+		for _, c := range cmds {
+			if c.name == strings.Join(words, " ") {
+				e.prog = "nix " + c.name
+				return c.run(e, args[i:])
+			}
+		}
+		if !isCommandPrefix(cmds, words) {
+			break
+		}
+	}
+	if len(words) == 0 {
+		return usagef("no subcommand specified")
+	}
+	return usagef("'%s' is not a recognised command", strings.Join(words, " "))
+}
+
+func isCommandPrefix(cmds []nixCommand, words []string) bool {
+	p := strings.Join(words, " ") + " "
+	for _, c := range cmds {
+		if strings.HasPrefix(c.name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// finishNixFlags ends the flag parsing of a nix subcommand: unknown settings are
+// reported, and the nix-command feature is required, as in CppNix (where the
+// feature may be enabled by a flag anywhere on the command line).
+func (e *env) finishNixFlags() error {
+	if err := e.cfg.FinishFlags(); err != nil {
+		return err
+	}
+	return e.requireNixCommand()
+}
+
+// requireNixCommand checks the nix-command experimental feature, as CppNix.
+func (e *env) requireNixCommand() error {
+	if e.cfg.HasFeature("nix-command") {
+		return nil
+	}
+	return fmt.Errorf("experimental Nix feature 'nix-command' is disabled; add '--extra-experimental-features nix-command' to enable it")
+}
+
+func nixHelp(e *env) error {
+	fmt.Fprintln(e.stdout, "Usage: nix [OPTIONS...] COMMAND [ARGS...]")
+	fmt.Fprintln(e.stdout)
+	fmt.Fprintln(e.stdout, "Commands:")
+	cmds := nixCommands()
+	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
+	for _, c := range cmds {
+		fmt.Fprintf(e.stdout, "  %-20s %s\n", c.name, c.summary)
+	}
+	return nil
+}

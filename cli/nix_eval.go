@@ -1,0 +1,197 @@
+// This file implements `nix eval`: evaluate an expression or an attribute of a
+// file and print the value, as JSON, or raw.
+
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/nixgo/nixgo/lang/eval"
+	"github.com/nixgo/nixgo/lang/token"
+)
+
+// installableArgs are the flags that say what a nix command operates on.
+type installableArgs struct {
+	expr  *string // --expr
+	file  *string // --file / -f
+	attrs []string
+}
+
+func runNixEval(e *env, args []string) error {
+	var (
+		ia      installableArgs
+		ea      evalArgs
+		jsonOut bool
+		raw     bool
+		apply   *string
+		writeTo *string
+	)
+	// The nix command evaluates in pure mode unless --impure is given.
+	if err := e.cfg.Assign("pure-eval", "true"); err != nil {
+		return err
+	}
+	p := newArgParser(e)
+	p.addEval(&ea)
+	p.add("expr", 0, 1, func(v []string) error { ia.expr = &v[0]; return nil })
+	p.add("file", 'f', 1, func(v []string) error { ia.file = &v[0]; return nil })
+	p.add("json", 0, 0, func([]string) error { jsonOut = true; return nil })
+	p.add("raw", 0, 0, func([]string) error { raw = true; return nil })
+	p.add("apply", 0, 1, func(v []string) error { apply = &v[0]; return nil })
+	p.add("write-to", 0, 1, func(v []string) error { writeTo = &v[0]; return nil })
+	p.add("read-only", 0, 0, func([]string) error { return nil })
+	p.own = func(args []string, i int) (int, error) {
+		if args[i] != "" && args[i][0] == '-' {
+			return 0, nil
+		}
+		ia.attrs = append(ia.attrs, args[i])
+		return 1, nil
+	}
+	if err := p.parse(args); err != nil {
+		return err
+	}
+	if err := e.finishNixFlags(); err != nil {
+		return err
+	}
+	if ia.file != nil && ia.expr != nil {
+		return usagef("'--file' and '--expr' are exclusive")
+	}
+	if ia.file != nil {
+		// CppNix's "backward compatibility hack": --file evaluates impurely.
+		if err := e.cfg.Assign("pure-eval", "false"); err != nil {
+			return err
+		}
+	}
+	if raw && jsonOut {
+		return usagef("--raw and --json are mutually exclusive")
+	}
+	st, err := e.newEvalState(evalSetup{args: &ea, readOnly: true})
+	if err != nil {
+		return err
+	}
+	autoArgs, err := e.autoArgs(st, &ea)
+	if err != nil {
+		return err
+	}
+	v, pos, err := e.installableValue(st, &ia, autoArgs)
+	if err != nil {
+		return err
+	}
+	var applyFn eval.Value
+	if apply != nil {
+		cwd, _ := os.Getwd()
+		if applyFn, err = st.ParseThunk(*apply, cwd); err != nil {
+			return e.evalError(st, err)
+		}
+	}
+	var out []byte
+	err = st.Eval(func() {
+		if applyFn != nil {
+			v = st.Call1(applyFn, v, token.NoPos)
+		}
+		switch {
+		case writeTo != nil:
+			writeValueTo(st, v, pos, *writeTo)
+		case raw:
+			out = []byte(st.CoerceToString(token.NoPos, v, nil, "while generating the eval command output",
+				eval.CoerceOpts{CopyToStore: true, Canonicalize: true}))
+		case jsonOut:
+			var ctx eval.Context
+			out = []byte(st.ToJSON(v, true, pos, &ctx, false) + "\n")
+		default:
+			out = []byte(st.PrintValue(v, eval.PrintOptions{Force: true, DerivationPaths: true, TrackRepeated: true}) + "\n")
+		}
+	})
+	if err != nil {
+		return e.evalError(st, err)
+	}
+	_, werr := e.stdout.Write(out)
+	return werr
+}
+
+// installableValue evaluates what --expr, --file and the attribute paths name.
+func (e *env) installableValue(st *eval.State, ia *installableArgs, autoArgs *eval.Attrs) (eval.Value, token.Pos, error) {
+	cwd, _ := os.Getwd()
+	var root eval.Value
+	switch {
+	case ia.expr != nil:
+		prog, err := st.Parse(token.OriginString, "", []byte(*ia.expr), cwd)
+		if err != nil {
+			return nil, 0, e.evalError(st, err)
+		}
+		if err := st.Eval(func() { root = st.EvalProgram(prog) }); err != nil {
+			return nil, 0, e.evalError(st, err)
+		}
+	case ia.file != nil:
+		path := *ia.file
+		if path == "-" {
+			src, err := readAll(e.stdin)
+			if err != nil {
+				return nil, 0, err
+			}
+			prog, err := st.Parse(token.OriginStdin, "", src, cwd)
+			if err != nil {
+				return nil, 0, e.evalError(st, err)
+			}
+			if err := st.Eval(func() { root = st.EvalProgram(prog) }); err != nil {
+				return nil, 0, e.evalError(st, err)
+			}
+		} else {
+			if !filepath.IsAbs(path) {
+				path = absPath(path)
+			}
+			var v eval.Value
+			if err := st.Eval(func() { v = st.EvalFile(eval.ResolveExprPath(path)) }); err != nil {
+				return nil, 0, e.evalError(st, err)
+			}
+			root = v
+		}
+	default:
+		return nil, 0, fmt.Errorf("flakes are not supported yet; use --expr or --file")
+	}
+	if len(ia.attrs) == 0 {
+		ia.attrs = []string{""}
+	}
+	var v eval.Value
+	var pos token.Pos
+	err := st.Eval(func() {
+		v, pos = st.FindAlongAttrPath(ia.attrs[0], autoArgs, root)
+		v = st.AutoCall(autoArgs, v)
+	})
+	if err != nil {
+		return nil, 0, e.evalError(st, err)
+	}
+	return v, pos, nil
+}
+
+// writeValueTo writes a string, or a set of them recursively, to files.
+func writeValueTo(st *eval.State, v eval.Value, pos token.Pos, path string) {
+	if _, err := os.Lstat(path); err == nil {
+		st.Errorf(eval.EvalError, token.NoPos, "path '%s' already exists", path)
+	}
+	var rec func(v eval.Value, pos token.Pos, path string)
+	rec = func(v eval.Value, pos token.Pos, path string) {
+		v = st.Force(v, pos)
+		switch x := v.(type) {
+		case *eval.String:
+			if err := os.WriteFile(path, []byte(x.S), 0o666); err != nil {
+				st.Errorf(eval.IOError, token.NoPos, "%s", err.Error())
+			}
+		case *eval.Attrs:
+			os.Mkdir(path, 0o777)
+			for _, a := range x.All() {
+				name := st.Symbols.Name(a.Name)
+				st.PushTrace(a.Pos, "while evaluating the attribute '"+name+"'")
+				if name == "." || name == ".." {
+					st.Errorf(eval.EvalError, token.NoPos, "invalid file name '%s'", name)
+				}
+				rec(a.Value, a.Pos, filepath.Join(path, name))
+				st.PopTrace()
+			}
+		default:
+			st.Errorf(eval.TypeError, token.NoPos, "value at '%s' is not a string or an attribute set", st.Files.Position(pos))
+		}
+	}
+	rec(v, pos, path)
+}
