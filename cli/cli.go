@@ -149,4 +149,3 @@ func (l *logger) printAt(level int, msg string) {
 		fmt.Fprintln(l.w, msg)
 	}
 }
-
