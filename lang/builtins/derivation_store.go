@@ -30,11 +30,19 @@ type StoreReader interface {
 // give back.
 type drvCache struct {
 	dir storepath.Dir
-	// drvs are the derivations written or read in this evaluation.
+	// drvs are the derivations written or read in this evaluation. They are
+	// kept only with a StoreReader: with a store that only computes paths,
+	// nothing can read them (drvPath closures and imports of .drv files need
+	// paths to exist, and the modulo hashes are kept in hashes), and keeping
+	// them costs a tenth of the memory of a nixpkgs evaluation.
 	drvs map[storepath.StorePath]*derivation.Derivation
+	keep bool
 	// hashes are the unmasked modulo hashes of derivations (CppNix's
 	// drvHashes).
 	hashes map[storepath.StorePath]derivation.DrvHash
+	// parsed memoises the parsing of store paths found in contexts, which
+	// the same inputs repeat from derivation to derivation.
+	parsed map[string]storepath.StorePath
 	// inputHash is the InputHashFunc reading from this cache, made once.
 	inputHash derivation.InputHashFunc
 	// st is the evaluation the cache belongs to, for errors.
@@ -52,8 +60,10 @@ func derivations(st *eval.State) *drvCache {
 		dir:    storepath.Dir(st.StoreDir),
 		drvs:   map[storepath.StorePath]*derivation.Derivation{},
 		hashes: map[storepath.StorePath]derivation.DrvHash{},
+		parsed: map[string]storepath.StorePath{},
 		st:     st,
 	}
+	_, c.keep = st.Store.(StoreReader)
 	c.inputHash = c.modulo
 	st.Cache[drvCacheKey] = c
 	return c
@@ -100,6 +110,19 @@ func (c *drvCache) read(p storepath.StorePath) *derivation.Derivation {
 	}
 	c.drvs[p] = d
 	return d
+}
+
+// parse parses a full store path, raising CppNix's error when it is not one.
+func (c *drvCache) parse(s string) storepath.StorePath {
+	if p, ok := c.parsed[s]; ok {
+		return p
+	}
+	p, err := c.dir.Parse(s)
+	if err != nil {
+		c.st.Errorf(eval.EvalError, token.NoPos, "%s", err.Error())
+	}
+	c.parsed[s] = p
+	return p
 }
 
 // closure returns the store paths p refers to, directly or not, and p itself
@@ -150,7 +173,9 @@ func (c *drvCache) write(d *derivation.Derivation) storepath.StorePath {
 	if err != nil {
 		st.Errorf(eval.EvalError, token.NoPos, "%s", err.Error())
 	}
-	c.drvs[p] = d
+	if c.keep {
+		c.drvs[p] = d
+	}
 	// As CppNix: required in read-only mode, where the .drv cannot be read
 	// back.
 	h, err := derivation.HashModulo(c.dir, d, false, c.inputHash)

@@ -287,7 +287,7 @@ func (b *drvBuilder) addInputs() {
 		case strings.HasPrefix(e, "="):
 			// The builder may reach the whole closure of the derivation,
 			// all outputs included.
-			for _, q := range b.cache.closure(b.parsePath(e[1:])) {
+			for _, q := range b.cache.closure(b.cache.parse(e[1:])) {
 				srcs[q] = true
 				if q.IsDerivation() {
 					addDrv(q, b.cache.read(q).OutputNames()...)
@@ -296,9 +296,9 @@ func (b *drvBuilder) addInputs() {
 		case strings.HasPrefix(e, "!"):
 			rest := e[1:]
 			i := strings.IndexByte(rest, '!')
-			addDrv(b.parsePath(rest[i+1:]), rest[:i])
+			addDrv(b.cache.parse(rest[i+1:]), rest[:i])
 		default:
-			srcs[b.parsePath(e)] = true
+			srcs[b.cache.parse(e)] = true
 		}
 	}
 	for p := range srcs {
@@ -314,15 +314,6 @@ func (b *drvBuilder) addInputs() {
 		sort.Strings(l)
 		b.drv.InputDrvs[p] = l
 	}
-}
-
-// parsePath parses a store path of a context element.
-func (b *drvBuilder) parsePath(s string) storepath.StorePath {
-	p, err := b.cache.dir.Parse(s)
-	if err != nil {
-		b.fail("%s", err.Error())
-	}
-	return p
 }
 
 // fixedOutput makes the single output of a fixed-output derivation.
