@@ -151,7 +151,7 @@ func primAppendContext(st *eval.State, pos token.Pos, args []eval.Value) eval.Va
 				st.Errorf(eval.EvalError, a.Pos, "tried to add derivation output context of %s, which is not a derivation, to a string", syntax.Identifier(name))
 			}
 			for _, e := range l.Elems {
-				out := forceStringNoCtx(st, e, at.Pos, "while evaluating an output name within a string context")
+				out := st.ForceStringNoCtx(e, at.Pos, "while evaluating an output name within a string context")
 				add = append(add, eval.ContextBuilt(full, out))
 			}
 		}
@@ -173,22 +173,10 @@ func contextElemString(st *eval.State, e string) string {
 	return prefix + strings.TrimPrefix(e, st.StoreDir+"/")
 }
 
-// forceStringNoCtx forces v to a string without context, as
-// st.ForceStringNoCtx, printing the context element in the message as CppNix
-// does.
-func forceStringNoCtx(st *eval.State, v eval.Value, pos token.Pos, ctx string) string {
-	s := st.ForceString(v, pos, ctx)
-	if len(s.Ctx) > 0 {
-		st.ErrorWithTrace(eval.EvalError, token.NoPos, pos, ctx,
-			"the string '%s' is not allowed to refer to a store path (such as '%s')", s.S, contextElemString(st, s.Ctx[0]))
-	}
-	return s.S
-}
-
 // primToFile writes a text file to the store; it may refer to store paths
 // but not to derivations.
 func primToFile(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
-	name := forceStringNoCtx(st, args[0], pos, "while evaluating the first argument passed to builtins.toFile")
+	name := st.ForceStringNoCtx(args[0], pos, "while evaluating the first argument passed to builtins.toFile")
 	contents := st.ForceString(args[1], pos, "while evaluating the second argument passed to builtins.toFile")
 	refs := make([]string, 0, len(contents.Ctx))
 	for _, e := range contents.Ctx {

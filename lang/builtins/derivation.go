@@ -22,7 +22,7 @@ var derivationBuiltins = []def{
 // primPlaceholder returns the placeholder that stands for an output path of
 // the derivation being built.
 func primPlaceholder(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
-	out := forceStringNoCtx(st, args[0], pos, "while evaluating the first argument passed to builtins.placeholder")
+	out := st.ForceStringNoCtx(args[0], pos, "while evaluating the first argument passed to builtins.placeholder")
 	return eval.MkString(derivation.HashPlaceholder(out))
 }
 

@@ -22,7 +22,7 @@ func primDerivationStrict(st *eval.State, pos token.Pos, args []eval.Value) eval
 	// The name comes first, for the traces.
 	nameAttr := getAttr(st, attrs, "name", "in the attrset passed as argument to builtins.derivationStrict")
 	st.PushTrace(nameAttr.Pos, "while evaluating the derivation attribute 'name'")
-	name := forceStringNoCtx(st, nameAttr.Value, pos, "while evaluating the `name` attribute passed to builtins.derivationStrict")
+	name := st.ForceStringNoCtx(nameAttr.Value, pos, "while evaluating the `name` attribute passed to builtins.derivationStrict")
 	st.PopTrace()
 
 	// CppNix prints the position as text here, without a code snippet.
@@ -198,19 +198,19 @@ func (b *drvBuilder) structuredAttr(key string, a eval.Attr) {
 	case "builder":
 		b.drv.Builder = st.ForceString(a.Value, token.NoPos, below).S
 	case "system":
-		b.drv.Platform = forceStringNoCtx(st, a.Value, token.NoPos, below)
+		b.drv.Platform = st.ForceStringNoCtx(a.Value, token.NoPos, below)
 	case "outputHash":
-		s := forceStringNoCtx(st, a.Value, token.NoPos, below)
+		s := st.ForceStringNoCtx(a.Value, token.NoPos, below)
 		b.outputHash = &s
 	case "outputHashAlgo":
-		b.setHashAlgo(forceStringNoCtx(st, a.Value, token.NoPos, below))
+		b.setHashAlgo(st.ForceStringNoCtx(a.Value, token.NoPos, below))
 	case "outputHashMode":
-		b.setHashMode(forceStringNoCtx(st, a.Value, token.NoPos, below))
+		b.setHashMode(st.ForceStringNoCtx(a.Value, token.NoPos, below))
 	case "outputs":
 		l := st.ForceList(a.Value, token.NoPos, below)
 		names := make([]string, len(l.Elems))
 		for i, e := range l.Elems {
-			names[i] = forceStringNoCtx(st, e, token.NoPos, below)
+			names[i] = st.ForceStringNoCtx(e, token.NoPos, below)
 		}
 		b.setOutputs(names)
 	case "allowedReferences", "allowedRequisites", "disallowedReferences", "disallowedRequisites", "maxSize", "maxClosureSize":
