@@ -96,9 +96,9 @@ func (st *State) callPrimOp(op *PrimOp, args []Value, pos token.Pos) Value {
 // callLambda applies a lambda to one argument.
 func (st *State) callLambda(l *Lambda, arg Value, pos token.Pos) Value {
 	fn := l.Fn
-	env := newEnv(l.Env, fn.size)
+	env := st.newEnv(l.Env, fn.size)
 	if !fn.hasFormals {
-		env.Vals[0] = arg
+		*env.slot(0) = arg
 	} else {
 		var attrs *Attrs
 		if t, ok := arg.(*Thunk); ok && t.code != nil || arg.Type() != TypeAttrs {
@@ -114,7 +114,7 @@ func (st *State) callLambda(l *Lambda, arg Value, pos token.Pos) Value {
 		}
 		displ := 0
 		if fn.arg != 0 {
-			env.Vals[0] = arg
+			*env.slot(0) = arg
 			displ = 1
 		}
 		used := 0
@@ -122,14 +122,14 @@ func (st *State) callLambda(l *Lambda, arg Value, pos token.Pos) Value {
 			f := &fn.formals[i]
 			if j := attrs.Get(f.name); j != nil {
 				used++
-				env.Vals[displ] = j.Value
+				*env.slot(displ) = j.Value
 			} else {
 				if f.def == nil {
 					st.throw(&Error{Kind: TypeError, Pos: fn.p,
 						Msg: "function '" + st.lambdaNameBare(fn) + "' called without required argument '" + st.Symbols.Name(f.name) + "'",
 						own: []Trace{{Pos: pos, Msg: "from call site"}}})
 				}
-				env.Vals[displ] = st.lazy(f.def, env)
+				*env.slot(displ) = st.lazy(f.def, env)
 			}
 			displ++
 		}

@@ -305,7 +305,7 @@ func (c *compiler) binaryPrimOp(fn node, nargs int) *PrimOp {
 	if !ok || nargs != 2 {
 		return nil
 	}
-	op, ok := c.st.baseEnv.Vals[v.displ].(*PrimOp)
+	op, ok := c.st.baseVals[v.displ].(*PrimOp)
 	if !ok || op.Arity != 2 {
 		return nil
 	}

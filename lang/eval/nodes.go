@@ -24,11 +24,11 @@ func (st *State) lazy(n node, env *Env) Value {
 	case *constNode:
 		return n.v
 	case *var0Node:
-		if v := env.Vals[n.displ]; v != nil {
+		if v := *env.slot(n.displ); v != nil {
 			return v
 		}
 	case *var1Node:
-		if v := env.Up.Vals[n.displ]; v != nil {
+		if v := *env.Up.slot(n.displ); v != nil {
 			return v
 		}
 	case *varNode:
@@ -36,11 +36,11 @@ func (st *State) lazy(n node, env *Env) Value {
 		for l := n.level; l > 0; l-- {
 			e = e.Up
 		}
-		if v := e.Vals[n.displ]; v != nil {
+		if v := *e.slot(n.displ); v != nil {
 			return v
 		}
 	case *baseVarNode:
-		return st.baseEnv.Vals[n.displ]
+		return st.baseVals[n.displ]
 	case *listNode:
 		if len(n.elems) == 0 {
 			return emptyList
@@ -68,10 +68,10 @@ type var0Node struct {
 
 func (n *var0Node) pos() token.Pos { return n.p }
 func (n *var0Node) eval(st *State, env *Env) Value {
-	v := env.Vals[n.displ]
+	v := *env.slot(n.displ)
 	if t, ok := v.(*Thunk); ok {
 		v = st.forceThunk(t, n.p)
-		env.Vals[n.displ] = v
+		*env.slot(n.displ) = v
 	}
 	return v
 }
@@ -85,10 +85,10 @@ type var1Node struct {
 func (n *var1Node) pos() token.Pos { return n.p }
 func (n *var1Node) eval(st *State, env *Env) Value {
 	env = env.Up
-	v := env.Vals[n.displ]
+	v := *env.slot(n.displ)
 	if t, ok := v.(*Thunk); ok {
 		v = st.forceThunk(t, n.p)
-		env.Vals[n.displ] = v
+		*env.slot(n.displ) = v
 	}
 	return v
 }
@@ -105,10 +105,10 @@ func (n *varNode) eval(st *State, env *Env) Value {
 	for l := n.level; l > 0; l-- {
 		env = env.Up
 	}
-	v := env.Vals[n.displ]
+	v := *env.slot(n.displ)
 	if t, ok := v.(*Thunk); ok {
 		v = st.forceThunk(t, n.p)
-		env.Vals[n.displ] = v
+		*env.slot(n.displ) = v
 	}
 	return v
 }
@@ -122,7 +122,7 @@ type baseVarNode struct {
 
 func (n *baseVarNode) pos() token.Pos { return n.p }
 func (n *baseVarNode) eval(st *State, env *Env) Value {
-	return st.Force(st.baseEnv.Vals[n.displ], n.p)
+	return st.Force(st.baseVals[n.displ], n.p)
 }
 
 // withVarNode is a variable that only a with can bind.
@@ -144,7 +144,7 @@ func (st *State) lookupWith(n *withVarNode, env *Env) Value {
 	}
 	w := n.with
 	for {
-		attrs := st.forceAttrsSlot(&env.Vals[0], w.p, "while evaluating the first subexpression of a with expression")
+		attrs := st.forceAttrsSlot(env.slot(0), w.p, "while evaluating the first subexpression of a with expression")
 		if a := attrs.Get(n.name); a != nil {
 			return a.Value
 		}
@@ -358,9 +358,9 @@ func (st *State) inheritEnv(from []node, up *Env) *Env {
 	if len(from) == 0 {
 		return nil
 	}
-	e := newEnv(up, len(from))
+	e := st.newEnv(up, len(from))
 	for i, f := range from {
-		e.Vals[i] = st.lazy(f, up)
+		*e.slot(i) = st.lazy(f, up)
 	}
 	return e
 }
@@ -380,7 +380,7 @@ func (n *attrsNode) eval(st *State, env *Env) Value {
 	dynEnv := env
 	sorted := true
 	if n.rec {
-		env2 := newEnv(env, len(n.attrs))
+		env2 := st.newEnv(env, len(n.attrs))
 		dynEnv = env2
 		inh := st.inheritEnv(n.inheritFrom, env2)
 		for i := range n.attrs {
@@ -391,7 +391,7 @@ func (n *attrsNode) eval(st *State, env *Env) Value {
 			} else {
 				v = st.lazy(d.value, chooseEnv(d.kind, env2, env, inh))
 			}
-			env2.Vals[i] = v
+			*env2.slot(i) = v
 			list[i] = Attr{Name: d.name, Pos: d.pos, Value: v}
 		}
 		if n.overrides >= 0 {
@@ -403,7 +403,7 @@ func (n *attrsNode) eval(st *State, env *Env) Value {
 				for i := range n.attrs {
 					if n.attrs[i].name == a.Name {
 						list[i] = a
-						env2.Vals[i] = a.Value
+						*env2.slot(i) = a.Value
 						found = true
 						break
 					}
@@ -463,10 +463,10 @@ type inheritFromNode struct {
 
 func (n *inheritFromNode) pos() token.Pos { return n.p }
 func (n *inheritFromNode) eval(st *State, env *Env) Value {
-	v := env.Vals[n.displ]
+	v := *env.slot(n.displ)
 	if t, ok := v.(*Thunk); ok {
 		v = st.forceThunk(t, n.p)
-		env.Vals[n.displ] = v
+		*env.slot(n.displ) = v
 	}
 	return v
 }
@@ -481,11 +481,11 @@ type letNode struct {
 
 func (n *letNode) pos() token.Pos { return token.NoPos }
 func (n *letNode) eval(st *State, env *Env) Value {
-	env2 := newEnv(env, len(n.attrs))
+	env2 := st.newEnv(env, len(n.attrs))
 	inh := st.inheritEnv(n.inheritFrom, env2)
 	for i := range n.attrs {
 		d := &n.attrs[i]
-		env2.Vals[i] = st.lazy(d.value, chooseEnv(d.kind, env2, env, inh))
+		*env2.slot(i) = st.lazy(d.value, chooseEnv(d.kind, env2, env, inh))
 	}
 	return n.body.eval(st, env2)
 }
@@ -621,8 +621,8 @@ type withNode struct {
 
 func (n *withNode) pos() token.Pos { return n.p }
 func (n *withNode) eval(st *State, env *Env) Value {
-	env2 := newEnv(env, 1)
-	env2.Vals[0] = st.lazy(n.attrs, env)
+	env2 := st.newEnv(env, 1)
+	*env2.slot(0) = st.lazy(n.attrs, env)
 	return n.body.eval(st, env2)
 }
 

@@ -5,6 +5,7 @@ package eval
 
 import (
 	"os"
+	"reflect"
 	"path/filepath"
 	"strings"
 
@@ -63,7 +64,9 @@ type State struct {
 	Files   *token.FileSet
 
 	baseScope *scope
-	baseEnv   *Env
+	baseEnv   *Env    // the environment below every other; its values are baseVals
+	baseVals  []Value // the values of the base scope, read directly by baseVarNode
+	envTypes  map[int]reflect.Type
 	builtins  *AttrsBuilder
 	builtinsV *Attrs
 
@@ -129,6 +132,7 @@ func New(opts Options) *State {
 	st.internSymbols()
 	st.baseScope = newScope(nil, 256)
 	st.baseEnv = &Env{}
+	st.envTypes = map[int]reflect.Type{}
 	st.builtins = NewAttrsBuilder(256)
 	return st
 }
@@ -187,8 +191,8 @@ func (st *State) internSymbols() {
 // under name without a leading "__".
 func (st *State) AddConstant(name string, v Value) {
 	sym := st.Symbols.Intern(name)
-	st.baseScope.names[sym] = len(st.baseEnv.Vals)
-	st.baseEnv.Vals = append(st.baseEnv.Vals, v)
+	st.baseScope.names[sym] = len(st.baseVals)
+	st.baseVals = append(st.baseVals, v)
 	bare := strings.TrimPrefix(name, "__")
 	st.builtins.Add(st.Symbols.Intern(bare), token.NoPos, v)
 }
@@ -215,7 +219,7 @@ func (st *State) BaseValue(name string) Value {
 	if !ok {
 		return nil
 	}
-	return st.baseEnv.Vals[i]
+	return st.baseVals[i]
 }
 
 // FinishBaseEnv completes the base environment: it adds the builtins set.
@@ -224,10 +228,10 @@ func (st *State) FinishBaseEnv() {
 	// "builtins" is the first constant in CppNix; it refers to the finished set.
 	sym := st.Symbols.Intern("builtins")
 	if i, ok := st.baseScope.names[sym]; ok {
-		st.baseEnv.Vals[i] = st.builtinsV
+		st.baseVals[i] = st.builtinsV
 	} else {
-		st.baseScope.names[sym] = len(st.baseEnv.Vals)
-		st.baseEnv.Vals = append(st.baseEnv.Vals, st.builtinsV)
+		st.baseScope.names[sym] = len(st.baseVals)
+		st.baseVals = append(st.baseVals, st.builtinsV)
 	}
 	if a := st.builtinsV.Get(sym); a != nil {
 		a.Value = st.builtinsV
@@ -239,7 +243,7 @@ func (st *State) FinishBaseEnv() {
 func (st *State) SetBaseValue(name string, v Value) {
 	sym := st.Symbols.Intern(name)
 	if i, ok := st.baseScope.names[sym]; ok {
-		st.baseEnv.Vals[i] = v
+		st.baseVals[i] = v
 	}
 	bare := st.Symbols.Intern(strings.TrimPrefix(name, "__"))
 	if st.builtinsV != nil {
@@ -256,6 +260,10 @@ func (st *State) parserConfig(baseDir string) *syntax.Config {
 		PipeOperators: st.PipeOperators || st.Features["pipe-operators"],
 		LintURL:       st.LintURL, LintShortPath: st.LintShortPath, LintAbsolutePath: st.LintAbsolutePath,
 		Warn: func(pos token.Pos, msg string) {
+			if pos == token.NoPos {
+				st.Log("warning: " + msg) // CppNix's plain warn()
+				return
+			}
 			st.Log(st.RenderWarning("warning", msg, pos))
 		},
 	}
@@ -420,10 +428,10 @@ func (st *State) readFileChecked(path string) ([]byte, *Error) {
 func (st *State) ScopedImport(scopeAttrs *Attrs, path string) Value {
 	resolved := ResolveExprPath(path)
 	sc := newScope(st.baseScope, scopeAttrs.Len())
-	env := newEnv(st.baseEnv, scopeAttrs.Len())
+	env := st.newEnv(st.baseEnv, scopeAttrs.Len())
 	for i, a := range scopeAttrs.flat() {
 		sc.names[a.Name] = i
-		env.Vals[i] = a.Value
+		*env.slot(i) = a.Value
 	}
 	n := st.parseFileOrThrow(resolved, sc)
 	st.frames = append(st.frames, frame{kind: fMsg, msg: "while evaluating the file '" + resolved + "':"})

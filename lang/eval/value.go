@@ -3,7 +3,9 @@
 package eval
 
 import (
+	"reflect"
 	"sort"
+	"unsafe"
 
 	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
@@ -282,51 +284,97 @@ func attrsFromSorted(l []Attr) *Attrs {
 }
 
 // Env is a runtime environment: the values of one scope, and the enclosing scope.
+//
+// The slots follow Up in memory: an Env with n slots is allocated as a larger
+// struct (Up and n Values: env2…env8, or a type made once with reflect for more
+// slots), and slot i is reached by address arithmetic. This keeps an
+// environment of one value at 24 bytes; environments are the most numerous
+// objects after thunks. Slot indices are resolved at compile time, so no
+// length is stored.
 type Env struct {
-	Up   *Env
-	Vals []Value
+	Up *Env
+	v0 Value
 }
 
-type env1 struct {
-	Env
-	a [1]Value
-}
 type env2 struct {
 	Env
-	a [2]Value
+	r [1]Value
 }
 type env3 struct {
 	Env
-	a [3]Value
+	r [2]Value
 }
 type env4 struct {
 	Env
-	a [4]Value
+	r [3]Value
+}
+type env5 struct {
+	Env
+	r [4]Value
+}
+type env6 struct {
+	Env
+	r [5]Value
+}
+type env7 struct {
+	Env
+	r [6]Value
+}
+type env8 struct {
+	Env
+	r [7]Value
 }
 
-// newEnv allocates an environment of n slots; small ones in a single allocation.
-func newEnv(up *Env, n int) *Env {
+// slot returns the address of slot i.
+func (e *Env) slot(i int) *Value {
+	return (*Value)(unsafe.Add(unsafe.Pointer(&e.v0), uintptr(i)*unsafe.Sizeof(e.v0)))
+}
+
+// newEnv allocates an environment of n slots in a single allocation.
+func (st *State) newEnv(up *Env, n int) *Env {
 	switch n {
-	case 0:
+	case 0, 1:
 		return &Env{Up: up}
-	case 1:
-		e := &env1{}
-		e.Up, e.Vals = up, e.a[:]
-		return &e.Env
 	case 2:
 		e := &env2{}
-		e.Up, e.Vals = up, e.a[:]
+		e.Up = up
 		return &e.Env
 	case 3:
 		e := &env3{}
-		e.Up, e.Vals = up, e.a[:]
+		e.Up = up
 		return &e.Env
 	case 4:
 		e := &env4{}
-		e.Up, e.Vals = up, e.a[:]
+		e.Up = up
+		return &e.Env
+	case 5:
+		e := &env5{}
+		e.Up = up
+		return &e.Env
+	case 6:
+		e := &env6{}
+		e.Up = up
+		return &e.Env
+	case 7:
+		e := &env7{}
+		e.Up = up
+		return &e.Env
+	case 8:
+		e := &env8{}
+		e.Up = up
 		return &e.Env
 	}
-	return &Env{Up: up, Vals: make([]Value, n)}
+	t := st.envTypes[n]
+	if t == nil {
+		t = reflect.StructOf([]reflect.StructField{
+			{Name: "E", Type: reflect.TypeFor[Env]()},
+			{Name: "R", Type: reflect.ArrayOf(n-1, reflect.TypeFor[Value]())},
+		})
+		st.envTypes[n] = t
+	}
+	e := (*Env)(reflect.New(t).UnsafePointer())
+	e.Up = up
+	return e
 }
 
 // TypeName returns the name of a value's type as CppNix's showType prints it in
