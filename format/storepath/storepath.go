@@ -3,7 +3,6 @@
 package storepath
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -26,8 +25,9 @@ const (
 // name. The zero StorePath is not a valid path (see IsZero). StorePaths
 // are comparable and usable as map keys.
 type StorePath struct {
-	digest [DigestSize]byte
-	name   string
+	// base is "<hash>-<name>": store paths are printed, compared and used as
+	// keys far more often than their digest is needed, so the text is kept.
+	base string
 }
 
 // BadPathError reports a string that is not a valid store path. Its
@@ -81,11 +81,14 @@ func nameChar(c byte) bool {
 // New returns the store path with the given digest and name, which must
 // pass CheckName.
 func New(digest [DigestSize]byte, name string) (StorePath, error) {
-	p := StorePath{digest: digest, name: name}
+	b := make([]byte, 0, HashLen+1+len(name))
+	b = nixbase32.AppendEncode(b, digest[:])
+	b = append(b, '-')
+	base := string(append(b, name...))
 	if err := CheckName(name); err != nil {
-		return StorePath{}, badPath("path '%s' is not a valid store path: %s", p.hashPart()+"-"+name, err)
+		return StorePath{}, badPath("path '%s' is not a valid store path: %s", base, err)
 	}
-	return p, nil
+	return StorePath{base: base}, nil
 }
 
 // FromDigest returns the store path with the given digest, which must
@@ -112,46 +115,56 @@ func ParseBase(base string) (StorePath, error) {
 	if base[HashLen] != '-' {
 		return StorePath{}, badPath("store path '%s' has no '-' after its hash part", base)
 	}
-	var p StorePath
+	var digest [DigestSize]byte
 	// 32 digits are exactly 160 bits, so decoding cannot fail.
-	if _, err := nixbase32.Decode(p.digest[:], []byte(base[:HashLen])); err != nil {
+	if _, err := nixbase32.Decode(digest[:], []byte(base[:HashLen])); err != nil {
 		return StorePath{}, badPath("store path '%s' has an invalid hash part: %v", base, err)
 	}
-	p.name = base[HashLen+1:]
-	if err := CheckName(p.name); err != nil {
+	if err := CheckName(base[HashLen+1:]); err != nil {
 		return StorePath{}, badPath("path '%s' is not a valid store path: %s", base, err)
 	}
-	return p, nil
+	return StorePath{base: base}, nil
 }
 
 // Name returns the name part.
-func (p StorePath) Name() string { return p.name }
+func (p StorePath) Name() string {
+	if p.base == "" {
+		return ""
+	}
+	return p.base[HashLen+1:]
+}
 
 // Digest returns the 20-byte digest.
-func (p StorePath) Digest() [DigestSize]byte { return p.digest }
+func (p StorePath) Digest() [DigestSize]byte {
+	var d [DigestSize]byte
+	if p.base != "" {
+		nixbase32.Decode(d[:], []byte(p.base[:HashLen]))
+	}
+	return d
+}
 
 // HashPart returns the digest in nix32, the first 32 characters of the
 // base name.
 func (p StorePath) HashPart() string { return p.hashPart() }
 
-func (p StorePath) hashPart() string { return nixbase32.EncodeToString(p.digest[:]) }
+func (p StorePath) hashPart() string {
+	if p.base == "" {
+		return nixbase32.EncodeToString(make([]byte, DigestSize))
+	}
+	return p.base[:HashLen]
+}
 
 // Base returns the base name "<hash>-<name>".
-func (p StorePath) Base() string {
-	b := make([]byte, 0, HashLen+1+len(p.name))
-	b = nixbase32.AppendEncode(b, p.digest[:])
-	b = append(b, '-')
-	return string(append(b, p.name...))
-}
+func (p StorePath) Base() string { return p.base }
 
 // String returns the base name, as Base does.
 func (p StorePath) String() string { return p.Base() }
 
 // IsZero reports whether p is the zero StorePath.
-func (p StorePath) IsZero() bool { return p.name == "" }
+func (p StorePath) IsZero() bool { return p.base == "" }
 
 // IsDerivation reports whether the name ends in ".drv".
-func (p StorePath) IsDerivation() bool { return strings.HasSuffix(p.name, DrvExtension) }
+func (p StorePath) IsDerivation() bool { return strings.HasSuffix(p.base, DrvExtension) }
 
 // DrvName returns the name of a derivation path without ".drv" (CppNix's
 // BasicDerivation::nameFromPath).
@@ -159,22 +172,14 @@ func (p StorePath) DrvName() (string, error) {
 	if !p.IsDerivation() {
 		return "", badPath("store path '%s' is not a valid derivation path", p)
 	}
-	return strings.TrimSuffix(p.name, DrvExtension), nil
+	return strings.TrimSuffix(p.Name(), DrvExtension), nil
 }
 
 // Compare orders store paths as CppNix does, by base name bytewise. It
 // returns -1, 0 or +1.
 func (p StorePath) Compare(o StorePath) int {
-	if p.digest != o.digest {
-		var a, b [HashLen]byte
-		nixbase32.Encode(a[:], p.digest[:])
-		nixbase32.Encode(b[:], o.digest[:])
-		if c := bytes.Compare(a[:], b[:]); c != 0 {
-			return c
-		}
-	}
-	// Equal hash parts: compare "-name" strings.
-	return strings.Compare(p.name, o.name)
+	// The base names start with the hash parts, which have the same length.
+	return strings.Compare(p.base, o.base)
 }
 
 // MarshalText implements encoding.TextMarshaler with the base name.
