@@ -6,20 +6,51 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/nixgo/nixgo/format/storepath"
 )
 
 // ATerm returns the derivation's .drv text.
 func (d *Derivation) ATerm(dir storepath.Dir) string {
-	return string(d.appendATerm(nil, dir, false, nil))
+	buf := getBuf()
+	*buf = d.appendATerm((*buf)[:0], dir, false, nil)
+	s := string(*buf)
+	putBuf(buf)
+	return s
+}
+
+// bufs holds scratch buffers for printing: derivations are printed three
+// times each while instantiating, and nixpkgs has tens of thousands.
+var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+func getBuf() *[]byte { return bufs.Get().(*[]byte) }
+
+func putBuf(b *[]byte) {
+	if cap(*b) <= 4<<20 {
+		bufs.Put(b)
+	}
+}
+
+// appendStorePath appends a full store path as an ATerm string, without
+// building the path first (store paths need no escaping).
+func appendStorePath(b []byte, dir storepath.Dir, p storepath.StorePath) []byte {
+	b = append(b, '"')
+	b = append(b, dir...)
+	b = append(b, '/')
+	b = append(b, p.Base()...)
+	return append(b, '"')
 }
 
 // MaskedATerm returns the .drv text with output paths, and environment
 // variables named like outputs, replaced by "", as hashed to compute
 // input-addressed output paths.
 func (d *Derivation) MaskedATerm(dir storepath.Dir) string {
-	return string(d.appendATerm(nil, dir, true, nil))
+	buf := getBuf()
+	*buf = d.appendATerm((*buf)[:0], dir, true, nil)
+	s := string(*buf)
+	putBuf(buf)
+	return s
 }
 
 // AppendATerm appends the derivation's .drv text to b.
@@ -49,7 +80,7 @@ func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, maskOutputs bool, 
 		if k := o.Kind(); maskOutputs || (k != InputAddressed && k != Fixed) {
 			b = appendRaw(b, "")
 		} else {
-			b = appendRaw(b, dir.Path(o.Path))
+			b = appendStorePath(b, dir, o.Path)
 		}
 		b = append(b, ',')
 		b = appendRaw(b, o.HashAlgo)
@@ -75,7 +106,7 @@ func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, maskOutputs bool, 
 				b = append(b, ',')
 			}
 			b = append(b, '(')
-			b = appendRaw(b, dir.Path(p))
+			b = appendStorePath(b, dir, p)
 			b = append(b, ',')
 			b = appendRawList(b, sortedSet(d.InputDrvs[p]))
 			b = append(b, ')')
@@ -86,7 +117,7 @@ func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, maskOutputs bool, 
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendRaw(b, dir.Path(p))
+		b = appendStorePath(b, dir, p)
 	}
 	b = append(b, "],"...)
 	b = appendRaw(b, d.Platform)

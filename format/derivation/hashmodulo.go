@@ -92,7 +92,10 @@ func HashModulo(dir storepath.Dir, d *Derivation, maskOutputs bool, inputHash In
 	for _, hex := range slices.Sorted(maps.Keys(byHash)) {
 		inputs = append(inputs, hashedInput{hash: hex, outputs: sortedSet(byHash[hex])})
 	}
-	h := hash.Sum(hash.SHA256, d.appendATerm(nil, dir, maskOutputs, inputs))
+	buf := getBuf()
+	*buf = d.appendATerm((*buf)[:0], dir, maskOutputs, inputs)
+	h := hash.Sum(hash.SHA256, *buf)
+	putBuf(buf)
 	hashes := map[string]hash.Hash{}
 	for name := range d.Outputs {
 		hashes[name] = h

@@ -9,6 +9,7 @@ import (
 	"crypto/sha512"
 	gohash "hash"
 	"io"
+	"unsafe"
 )
 
 // Hasher computes a Hash of everything written to it (CppNix's HashSink).
@@ -72,7 +73,10 @@ func Sum(a Algo, data []byte) Hash {
 }
 
 // SumString returns the hash of s with algorithm a (CppNix's hashString).
-func SumString(a Algo, s string) Hash { return Sum(a, []byte(s)) }
+func SumString(a Algo, s string) Hash {
+	// The hash functions only read their input: no need to copy s.
+	return Sum(a, unsafe.Slice(unsafe.StringData(s), len(s)))
+}
 
 // SumReader returns the hash of everything read from r, and its length.
 func SumReader(a Algo, r io.Reader) (Hash, int64, error) {
