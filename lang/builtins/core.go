@@ -94,7 +94,7 @@ var controlBuiltins = []def{
 	}},
 	{name: "throw", arity: 1, fn: func(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
 		s := coerce(st, pos, args[0], nil, "while evaluating the error message passed to builtin.throw")
-		st.Errorf(eval.ThrownError, token.NoPos, "%s", s)
+		st.Fail(eval.ThrownError, token.NoPos, s)
 		return nil
 	}},
 	{name: "__addErrorContext", arity: 2, noTrace: true, fn: primAddErrorContext},

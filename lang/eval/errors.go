@@ -111,6 +111,13 @@ func (st *State) Errorf(kind ErrorKind, pos token.Pos, format string, args ...an
 	st.throw(&Error{Kind: kind, Pos: pos, Msg: sprintf(format, args...), argEnd: endsWithVerb(format, args)})
 }
 
+// Fail raises an error of the given kind at pos whose message is msg as is, as
+// CppNix's error(std::string), which formats the text uncoloured: trailing
+// newlines are trimmed when it is printed.
+func (st *State) Fail(kind ErrorKind, pos token.Pos, msg string) {
+	st.throw(&Error{Kind: kind, Pos: pos, Msg: msg})
+}
+
 // endsWithVerb reports whether format ends with a formatting verb.
 func endsWithVerb(format string, args []any) bool {
 	n := len(format)
@@ -355,8 +362,11 @@ func codeLines(pos token.Position) string {
 }
 
 // splitLines splits as CppNix's LinesIterator: at "\r\n", "\r" or "\n"; a final
-// line break is followed by an empty line.
+// line break is followed by an empty line, and an empty text has no lines.
 func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
 	var out []string
 	for {
 		i := strings.IndexAny(s, "\r\n")

@@ -33,7 +33,8 @@ type Config struct {
 	PipeOperators bool
 	// Lints for URL literals, paths not starting with ./ or ../, and absolute or ~/ paths.
 	LintURL, LintShortPath, LintAbsolutePath Diagnose
-	// Warn receives lint warnings; nil drops them.
+	// Warn receives lint warnings, and with NoPos warnings whose message says
+	// where they are; nil drops them.
 	Warn func(pos token.Pos, msg string)
 }
 
@@ -54,6 +55,9 @@ type parser struct {
 	cfg   *Config
 	tok   tok   // current token
 	ahead []tok // tokens read ahead of tok
+	// cursedOr holds the calls "e or" (the "cursed or") with the end offset of
+	// their "or", for the warning CppNix gives where such a call is an argument.
+	cursedOr map[*Call]int
 
 	sSub, sMul, sDiv, sLessThan, sFindFile, sNixPath, sOr, sBody, sCurPos Symbol
 }
@@ -130,19 +134,34 @@ type expect struct {
 func kind(k tokKind) expect { return expect{kind: k} }
 func char(c byte) expect    { return expect{kind: tChar, ch: c} }
 
-// charOrder is the order in which bison numbers character tokens (after all
-// named tokens): first the characters of the precedence declarations, then in
-// order of first use in the grammar.
-const charOrder = "<>+-*/?:@;!.\"(){}[]=,"
+// symbolOrder is the order in which bison numbers CppNix 2.26's terminals, which
+// is the order of "expecting" lists: the %token declarations first, then the
+// terminals of the precedence declarations as they first appear there (LEQ, GEQ,
+// UPDATE and CONCAT are only declared there), then the characters in order of
+// first use in the grammar.
+var symbolOrder = []expect{
+	kind(tID), kind(tSTR), kind(tINDSTR), kind(tINT), kind(tFLOAT), kind(tPATH),
+	kind(tHPATH), kind(tSPATH), kind(tPATHEND), kind(tURI), kind(tIF), kind(tTHEN),
+	kind(tELSE), kind(tASSERT), kind(tWITH), kind(tLET), kind(tIN), kind(tREC),
+	kind(tINHERIT), kind(tEQ), kind(tNEQ), kind(tAND), kind(tOR), kind(tIMPL),
+	kind(tORKW), kind(tPIPEFROM), kind(tPIPEINTO), kind(tDOLLARCURLY), kind(tINDOPEN),
+	kind(tINDCLOSE), kind(tELLIPSIS),
+	char('<'), char('>'), kind(tLEQ), kind(tGEQ), kind(tUPDATE), char('+'), char('-'),
+	char('*'), char('/'), kind(tCONCAT), char('?'),
+	char(':'), char('@'), char(';'), char('!'), char('.'), char('"'), char('('),
+	char(')'), char('{'), char('}'), char('['), char(']'), char('='), char(','),
+}
 
 func (e expect) order() int {
 	if e.kind == tEOF {
 		return -1
 	}
-	if e.kind != tChar {
-		return int(e.kind)
+	for i, s := range symbolOrder {
+		if s == e {
+			return i
+		}
 	}
-	return 100 + strings.IndexByte(charOrder, e.ch)
+	return len(symbolOrder)
 }
 
 func (e expect) String() string {
@@ -503,7 +522,10 @@ func (p *parser) parseBinary(min int) Expr {
 			rhs := p.parseBinary(next)
 			lhs = p.binary(op, opPos, lhs, rhs, start, rstart)
 		}
-		if nonassoc {
+		// '?' is declared non-associative, but as its right side is an attribute
+		// path and not an expression, bison never has a conflict to resolve with it:
+		// "a ? b ? c" is "(a ? b) ? c".
+		if nonassoc && prec != precHasAttr {
 			if p2, _, _ := p.binaryPrec(); p2 == prec {
 				p.unexpected()
 			}
@@ -559,11 +581,35 @@ func (p *parser) parseApp() Expr {
 	}
 	start := p.tok.begin
 	fn := p.parseSelect()
+	if c, ok := fn.(*Call); ok && p.cursedOr != nil {
+		delete(p.cursedOr, c) // a function, not an argument: CppNix resets the mark
+	}
 	for p.canStartSimple() {
 		arg := p.parseSelect()
+		p.warnIfCursedOr(arg)
 		fn = p.makeCall(p.pos(start), fn, arg)
 	}
 	return fn
+}
+
+// warnIfCursedOr warns about e when it is a "cursed or" used where the meaning of
+// "or" as an identifier will change: as an argument, a default or a list element.
+func (p *parser) warnIfCursedOr(e Expr) {
+	c, ok := e.(*Call)
+	if !ok || p.cursedOr == nil {
+		return
+	}
+	end, ok := p.cursedOr[c]
+	if !ok || p.cfg.Warn == nil {
+		return
+	}
+	begin := p.file.Offset(c.P)
+	snippet := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(string(p.sc.src[begin:end]))
+	p.cfg.Warn(token.NoPos, "at "+p.fset.Position(c.P).String()+": "+
+		"This expression uses `or` as an identifier in a way that will change in a future Nix release.\n"+
+		"Wrap this entire expression in parentheses to preserve its current meaning:\n"+
+		"    ("+snippet+")\n"+
+		"Give feedback at https://github.com/NixOS/nix/pull/11121")
 }
 
 // parseSelect parses expr_select: e, e.a.b, e.a.b or d, and the "cursed" e or.
@@ -581,12 +627,19 @@ func (p *parser) parseSelect() Expr {
 				p.unexpected()
 			}
 			sel.Default = p.parseSelect()
+			p.warnIfCursedOr(sel.Default)
 		}
 		return sel
 	case p.tok.kind == tORKW:
+		end := p.tok.end
 		p.next()
 		pos := p.pos(start)
-		return &Call{P: pos, Fn: e, Args: []Expr{&Var{P: pos, Name: p.sOr}}}
+		c := &Call{P: pos, Fn: e, Args: []Expr{&Var{P: pos, Name: p.sOr}}}
+		if p.cursedOr == nil {
+			p.cursedOr = map[*Call]int{}
+		}
+		p.cursedOr[c] = end
+		return c
 	}
 	return e
 }
@@ -716,7 +769,9 @@ func (p *parser) parseSimple() Expr {
 			p.next()
 			l := &List{P: pos}
 			for p.canStartSimple() {
-				l.Elems = append(l.Elems, p.parseSelect())
+				el := p.parseSelect()
+				p.warnIfCursedOr(el)
+				l.Elems = append(l.Elems, el)
 			}
 			if !p.isChar(']') {
 				p.unexpected() // bison lists no alternatives here: too many
@@ -914,6 +969,15 @@ func (p *parser) parsePath() Expr {
 		return first
 	}
 	parts := []StringPart{{pos, first}}
+	// CppNix's grammar takes a string fragment right after the first one only
+	// when an interpolation follows (as in "/a//b", which it rejects).
+	if tt := p.tok; tt.kind == tSTR {
+		p.next()
+		parts = append(parts, StringPart{p.pos(tt.begin), &String{P: p.pos(tt.begin), Val: tt.text}})
+		if p.tok.kind != tDOLLARCURLY {
+			p.unexpected(kind(tDOLLARCURLY))
+		}
+	}
 	for {
 		tt := p.tok
 		switch tt.kind {

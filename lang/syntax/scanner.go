@@ -53,44 +53,45 @@ const (
 	tInvalid // a character the grammar never uses
 )
 
-// tokNames are the names bison uses for terminals in its messages.
+// tokNames are the names bison uses for terminals in its messages: CppNix 2.26's
+// grammar gives its tokens no aliases, so most appear under their symbol names.
 var tokNames = [...]string{
 	tEOF:         "end of file",
-	tID:          "identifier",
-	tSTR:         "string",
-	tINDSTR:      "indented string",
-	tINT:         "integer",
-	tFLOAT:       "floating-point literal",
-	tPATH:        "path",
-	tHPATH:       "'~/…' path",
-	tSPATH:       "'<…>' path",
-	tPATHEND:     "end of path",
+	tID:          "ID",
+	tSTR:         "STR",
+	tINDSTR:      "IND_STR",
+	tINT:         "INT_LIT",
+	tFLOAT:       "FLOAT_LIT",
+	tPATH:        "PATH",
+	tHPATH:       "HPATH",
+	tSPATH:       "SPATH",
+	tPATHEND:     "PATH_END",
 	tURI:         "URI",
-	tIF:          "'if'",
-	tTHEN:        "'then'",
-	tELSE:        "'else'",
-	tASSERT:      "'assert'",
-	tWITH:        "'with'",
-	tLET:         "'let'",
-	tIN:          "'in'",
-	tREC:         "'rec'",
-	tINHERIT:     "'inherit'",
-	tEQ:          "'=='",
-	tNEQ:         "'!='",
-	tLEQ:         "'<='",
-	tGEQ:         "'>='",
-	tUPDATE:      "'//'",
-	tCONCAT:      "'++'",
-	tAND:         "'&&'",
-	tOR:          "'||'",
-	tIMPL:        "'->'",
-	tORKW:        "'or'",
-	tPIPEFROM:    "'<|'",
-	tPIPEINTO:    "'|>'",
-	tDOLLARCURLY: "'${'",
-	tINDOPEN:     "start of an indented string",
-	tINDCLOSE:    "end of an indented string",
-	tELLIPSIS:    "'...'",
+	tIF:          "IF",
+	tTHEN:        "THEN",
+	tELSE:        "ELSE",
+	tASSERT:      "ASSERT",
+	tWITH:        "WITH",
+	tLET:         "LET",
+	tIN:          "IN_KW",
+	tREC:         "REC",
+	tINHERIT:     "INHERIT",
+	tEQ:          "EQ",
+	tNEQ:         "NEQ",
+	tLEQ:         "LEQ",
+	tGEQ:         "GEQ",
+	tUPDATE:      "UPDATE",
+	tCONCAT:      "CONCAT",
+	tAND:         "AND",
+	tOR:          "OR",
+	tIMPL:        "IMPL",
+	tORKW:        "OR_KW",
+	tPIPEFROM:    "PIPE_FROM",
+	tPIPEINTO:    "PIPE_INTO",
+	tDOLLARCURLY: "DOLLAR_CURLY",
+	tINDOPEN:     "IND_STRING_OPEN",
+	tINDCLOSE:    "IND_STRING_CLOSE",
+	tELLIPSIS:    "ELLIPSIS",
 	tInvalid:     "invalid token",
 }
 
@@ -139,9 +140,12 @@ type scanner struct {
 	pos     int // next byte to read
 	lastEnd int // end of the last lexeme matched, including whitespace and comments
 	lastBeg int // beginning of that lexeme
-	stack   []lexState
-	err     func(offset int, msg string)
-	pipes   bool // pipe-operators enabled
+	// stashBeg and stashEnd are lastBeg and lastEnd before the last lexeme
+	// (CppNix's location "stash", restored when a path ends at the end of input).
+	stashBeg, stashEnd int
+	stack              []lexState
+	err                func(offset int, msg string)
+	pipes              bool // pipe-operators enabled
 }
 
 func (s *scanner) state() lexState  { return s.stack[len(s.stack)-1] }
@@ -161,8 +165,14 @@ func (s *scanner) at(i int) byte {
 
 func (s *scanner) emit(kind tokKind, begin, end int) tok {
 	s.pos = end
-	s.lastBeg, s.lastEnd = begin, end
+	s.setLoc(begin, end)
 	return tok{kind: kind, begin: begin, end: end}
+}
+
+// setLoc records the lexeme [begin, end), stashing the previous one.
+func (s *scanner) setLoc(begin, end int) {
+	s.stashBeg, s.stashEnd = s.lastBeg, s.lastEnd
+	s.lastBeg, s.lastEnd = begin, end
 }
 
 func (s *scanner) eof() tok {
@@ -385,13 +395,15 @@ func (s *scanner) skipSpace() {
 				}
 				j++
 			}
-			s.pos, s.lastBeg, s.lastEnd = j, i, j
+			s.pos = j
+			s.setLoc(i, j)
 		case c == '#':
 			j := i + 1
 			for j < len(s.src) && s.src[j] != '\n' && s.src[j] != '\r' {
 				j++
 			}
-			s.pos, s.lastBeg, s.lastEnd = j, i, j
+			s.pos = j
+			s.setLoc(i, j)
 		case c == '/' && s.at(i+1) == '*':
 			// \/\*([^*]|\*+[^*/])*\*+\/
 			j := i + 2
@@ -415,7 +427,8 @@ func (s *scanner) skipSpace() {
 			if !closed {
 				return // not a comment: '/' is lexed as a character
 			}
-			s.pos, s.lastBeg, s.lastEnd = j, i, j
+			s.pos = j
+			s.setLoc(i, j)
 		default:
 			return
 		}
@@ -851,5 +864,10 @@ func (s *scanner) lexInPath() tok {
 		s.err(at, "path has a trailing slash")
 	}
 	s.pop()
+	if i >= len(s.src) {
+		// At the end of input no lexeme was matched, so CppNix's restoring of the
+		// stashed location goes back to the lexeme before the last one.
+		s.lastBeg, s.lastEnd = s.stashBeg, s.stashEnd
+	}
 	return tok{kind: tPATHEND, begin: s.lastBeg, end: s.lastEnd}
 }
