@@ -3,12 +3,18 @@
 package nar
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
+
+// bufWriters keeps the 64 KiB buffers of dumps: evaluation dumps many small
+// trees (every ./path copied or hashed), and each would allocate one.
+var bufWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
 
 // DumpOptions adjust DumpPathWith.
 type DumpOptions struct {
@@ -29,7 +35,13 @@ func DumpPath(w io.Writer, path string) error {
 
 // DumpPathWith is DumpPath with options.
 func DumpPathWith(w io.Writer, path string, opts DumpOptions) error {
-	nw := NewWriter(w)
+	bw := bufWriters.Get().(*bufio.Writer)
+	bw.Reset(w)
+	defer func() {
+		bw.Reset(nil)
+		bufWriters.Put(bw)
+	}()
+	nw := &Writer{w: w, bw: bw}
 	d := dumper{w: nw, opts: opts}
 	fi, err := os.Lstat(path)
 	if err != nil {
