@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -134,7 +135,12 @@ func (e *env) autoArgs(st *eval.State, a *evalArgs) (*eval.Attrs, error) {
 
 // evalError renders an evaluation error as CppNix prints it.
 func (e *env) evalError(st *eval.State, err error) error {
-	return &exitError{code: 1, msg: st.Render(err, e.cfg.Bool("show-trace"))}
+	msg := st.Render(err, e.cfg.Bool("show-trace"))
+	var ee *eval.Error
+	if errors.As(err, &ee) && ee.Kind == eval.UsageError {
+		msg = strings.TrimSuffix(msg, "\n") + "\nTry '" + e.prog + " --help' for more information."
+	}
+	return &exitError{code: 1, msg: msg}
 }
 
 // absPath makes p absolute against the current directory, lexically.

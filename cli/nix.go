@@ -40,7 +40,6 @@ func runNix(e *env) error {
 		i++
 		for _, c := range cmds {
 			if c.name == strings.Join(words, " ") {
-				e.prog = "nix " + c.name
 				return c.run(e, args[i:])
 			}
 		}

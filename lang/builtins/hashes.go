@@ -21,9 +21,19 @@ var hashBuiltins = []def{
 func parseAlgo(st *eval.State, name string) hash.Algo {
 	a, err := hash.ParseAlgo(name)
 	if err != nil {
-		st.Errorf(eval.EvalError, token.NoPos, "%s", err.Error())
+		hashError(st, err)
 	}
 	return a
+}
+
+// hashError raises err, an error of format/hash: CppNix reports unknown
+// algorithms and formats as usage errors.
+func hashError(st *eval.State, err error) {
+	kind := eval.EvalError
+	if _, ok := err.(*hash.UnknownAlgoError); ok {
+		kind = eval.UsageError
+	}
+	st.Errorf(kind, token.NoPos, "%s", err.Error())
 }
 
 func primHashFile(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
@@ -57,14 +67,14 @@ func primConvertHash(st *eval.State, pos token.Pos, args []eval.Value) eval.Valu
 	name := st.ForceStringNoCtx(fv.Value, pos, "while evaluating the attribute 'toHashFormat'")
 	format, err := hash.ParseFormat(name)
 	if err != nil {
-		st.Errorf(eval.EvalError, token.NoPos, "%s", err.Error())
+		st.Errorf(eval.UsageError, token.NoPos, "%s", err.Error()) // as CppNix's parseHashFormat
 	}
 	if hash.IsDeprecatedFormatName(name) {
 		st.Log(`warning: "base32" is a deprecated alias for hash format "nix32".`)
 	}
 	h, err := hash.ParseAny(s, algo)
 	if err != nil {
-		st.Errorf(eval.EvalError, token.NoPos, "%s", err.Error())
+		hashError(st, err)
 	}
 	return eval.MkString(h.Format(format, format == hash.SRI))
 }

@@ -269,7 +269,7 @@ func parseHashAllowEmpty(st *eval.State, s string, algo hash.Algo) hash.Hash {
 	}
 	h, err := hash.ParseAny(s, algo)
 	if err != nil {
-		st.Errorf(eval.EvalError, token.NoPos, "%s", err.Error())
+		hashError(st, err)
 	}
 	return h
 }

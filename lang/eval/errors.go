@@ -39,6 +39,9 @@ const (
 	RestrictedPath
 	IOError
 	StackOverflow
+	// UsageError is CppNix's UsageError (an unknown hash algorithm, for one), to
+	// which commands add a hint to --help.
+	UsageError
 )
 
 // Trace is one "… while …" line of an error, with an optional position.
