@@ -135,17 +135,18 @@ type logger struct {
 
 func newLogger(w io.Writer) *logger { return &logger{w: w, level: lvlInfo} }
 
-func (l *logger) errorMsg(msg string) { fmt.Fprintln(l.w, msg) }
+// Messages are filtered as CppNix's logger does for a non-terminal.
+func (l *logger) errorMsg(msg string) { fmt.Fprintln(l.w, filterANSIEscapes(msg)) }
 
 func (l *logger) warn(msg string) {
 	if l.level >= lvlWarn {
-		fmt.Fprintln(l.w, "warning: "+msg)
+		fmt.Fprintln(l.w, filterANSIEscapes("warning: "+msg))
 	}
 }
 
 // printAt prints msg when the verbosity is at least level.
 func (l *logger) printAt(level int, msg string) {
 	if l.level >= level {
-		fmt.Fprintln(l.w, msg)
+		fmt.Fprintln(l.w, filterANSIEscapes(msg))
 	}
 }

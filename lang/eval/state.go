@@ -5,10 +5,11 @@ package eval
 
 import (
 	"os"
+	pathpkg "path"
 	"reflect"
-	"path/filepath"
 	"strings"
 
+	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
 )
@@ -348,20 +349,21 @@ func (st *State) EvalFileTop(path string) (Value, error) {
 // ResolveExprPath turns a directory into its default.nix, as CppNix's resolveExprPath.
 func ResolveExprPath(path string) string {
 	for i := 0; i < 1024; i++ {
-		fi, err := os.Lstat(path)
+		fi, err := os.Lstat(ospath.Native(path))
 		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
 			break
 		}
-		target, err := os.Readlink(path)
+		target, err := os.Readlink(ospath.Native(path))
 		if err != nil {
 			break
 		}
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(path), target)
+		target = ospath.FromNative(target)
+		if !strings.HasPrefix(target, "/") {
+			target = pathpkg.Join(pathpkg.Dir(path), target)
 		}
 		path = target
 	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+	if fi, err := os.Stat(ospath.Native(path)); err == nil && fi.IsDir() {
 		return path + "/default.nix"
 	}
 	return path
@@ -400,7 +402,7 @@ func (st *State) parseFileOrThrow(path string, sc *scope) node {
 	if err != nil {
 		st.throw(err)
 	}
-	_, n, perr := st.parse(token.OriginFile, path, src, filepath.Dir(path), sc)
+	_, n, perr := st.parse(token.OriginFile, path, src, pathpkg.Dir(path), sc)
 	if perr != nil {
 		st.throw(perr.(*Error))
 	}
@@ -410,7 +412,7 @@ func (st *State) parseFileOrThrow(path string, sc *scope) node {
 // readFileChecked reads a source file, with CppNix's messages for missing files.
 func (st *State) readFileChecked(path string) ([]byte, *Error) {
 	st.CheckPathAllowed(path)
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(ospath.Native(path))
 	if err != nil {
 		if os.IsNotExist(err) {
 			return nil, &Error{Kind: IOError, Msg: "path '" + path + "' does not exist"}
@@ -441,23 +443,42 @@ func (st *State) ScopedImport(scopeAttrs *Attrs, path string) Value {
 }
 
 // CheckPathAllowed fails in pure or restricted mode when path may not be read.
+// CppNix resolves the path component by component through its allow list, where
+// the directories above an allowed path are allowed too, so the error names the
+// first component outside the allowed paths.
 func (st *State) CheckPathAllowed(path string) {
 	if !st.PureEval && !st.RestrictEval {
 		return
 	}
-	if strings.HasPrefix(path, st.StoreDir+"/") {
-		return
-	}
-	for _, p := range st.AllowedPaths {
-		if path == p || strings.HasPrefix(path, p+"/") {
-			return
+	for i := 1; i <= len(path); i++ {
+		if i < len(path) && path[i] != '/' {
+			continue
+		}
+		if p := path[:i]; !st.pathAllowed(p) {
+			mode := "in restricted mode"
+			if st.PureEval {
+				mode = "in pure evaluation mode (use '--impure' to override)"
+			}
+			st.Errorf(RestrictedPath, token.NoPos, "access to absolute path '%s' is forbidden %s", p, mode)
 		}
 	}
-	mode := "in restricted mode"
-	if st.PureEval {
-		mode = "in pure evaluation mode (use '--impure' to override)"
+}
+
+// pathAllowed reports whether p is, lies in or lies above the store or an
+// allowed path.
+func (st *State) pathAllowed(p string) bool {
+	ok := func(a string) bool {
+		return p == a || strings.HasPrefix(p, a+"/") || strings.HasPrefix(a, p+"/")
 	}
-	st.Errorf(RestrictedPath, token.NoPos, "access to absolute path '%s' is forbidden %s", path, mode)
+	if ok(st.StoreDir) {
+		return true
+	}
+	for _, a := range st.AllowedPaths {
+		if ok(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // isInternal reports whether pos lies in a file the evaluator provides itself
@@ -486,7 +507,7 @@ func (st *State) ParseFile(path string) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	return st.Parse(token.OriginFile, path, src, filepath.Dir(path))
+	return st.Parse(token.OriginFile, path, src, pathpkg.Dir(path))
 }
 
 // EvalInternal evaluates source built into the program (such as the definition
