@@ -6,9 +6,9 @@ package builtins
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 
+	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/format/storepath"
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/syntax"
@@ -225,11 +225,12 @@ func canonPathFollowing(path string) string {
 		changed := false
 		for i, c := range comps {
 			next := cur + "/" + c
-			fi, err := os.Lstat(next)
+			fi, err := os.Lstat(ospath.Native(next))
 			if err == nil && fi.Mode()&os.ModeSymlink != 0 {
-				target, err := os.Readlink(next)
+				target, err := os.Readlink(ospath.Native(next))
 				if err == nil {
-					if !filepath.IsAbs(target) {
+					target = ospath.FromNative(target)
+					if !strings.HasPrefix(target, "/") {
 						target = cur + "/" + target
 					}
 					rest := strings.Join(comps[i+1:], "/")

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
@@ -47,7 +48,7 @@ func allowedPrefixes(st *eval.State) []string {
 		}
 		p := e.Path
 		if !strings.HasPrefix(p, "/") {
-			cwd, _ := os.Getwd()
+			cwd, _ := ospath.Getwd()
 			p = cwd + "/" + p
 		}
 		l = append(l, syntax.CanonPath(p))
@@ -119,7 +120,7 @@ func checkAccess(st *eval.State, path string) {
 // maybeLstat through the root accessor).
 func lstat(st *eval.State, path string) fs.FileInfo {
 	checkAccess(st, path)
-	fi, err := os.Lstat(path)
+	fi, err := os.Lstat(ospath.Native(path))
 	if err != nil {
 		if errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ENOTDIR) {
 			return nil
@@ -141,18 +142,18 @@ func mustLstat(st *eval.State, path string) fs.FileInfo {
 // readLink returns the target of a symlink.
 func readLink(st *eval.State, path string) string {
 	checkAccess(st, path)
-	target, err := os.Readlink(path)
+	target, err := os.Readlink(ospath.Native(path))
 	if err != nil {
 		st.Errorf(eval.IOError, token.NoPos, "reading symbolic link '%s': %s", path, strerror(err))
 	}
-	return target
+	return ospath.FromNative(target)
 }
 
 // assertNoSymlinks fails when a directory above path (not path itself) is a
 // symlink, as CppNix's root accessor does for paths it was given unresolved.
 func assertNoSymlinks(st *eval.State, path string) {
 	for p := parentPath(path); p != "/"; p = parentPath(p) {
-		if fi, err := os.Lstat(p); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		if fi, err := os.Lstat(ospath.Native(p)); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 			st.Errorf(eval.IOError, token.NoPos, "path '%s' is a symlink", p)
 		}
 	}
@@ -238,7 +239,7 @@ func fileTypeName(m fs.FileMode) string {
 // symlink, as CppNix's root accessor does.
 func openFile(st *eval.State, path string) *os.File {
 	checkAccess(st, path)
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+	f, err := os.OpenFile(ospath.Native(path), os.O_RDONLY|openNoFollow, 0)
 	if err != nil {
 		st.Errorf(eval.IOError, token.NoPos, "opening file '%s': %s", path, strerror(err))
 	}
@@ -299,4 +300,4 @@ func strerror(err error) string {
 }
 
 // readDirEntries lists a directory, sorted by name.
-func readDirEntries(path string) ([]fs.DirEntry, error) { return os.ReadDir(path) }
+func readDirEntries(path string) ([]fs.DirEntry, error) { return os.ReadDir(ospath.Native(path)) }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
 )
@@ -48,12 +49,12 @@ func (st *State) FindFileIn(sp []SearchPathEntry, path string, pos token.Pos) Va
 		if suffix != "" {
 			res = syntax.CanonPath(root + "/" + suffix)
 		}
-		if r, err := filepath.EvalSymlinks(res); err == nil {
-			res = r
+		if r, err := filepath.EvalSymlinks(ospath.Native(res)); err == nil {
+			res = ospath.FromNative(r)
 		} else {
 			continue
 		}
-		if _, err := os.Lstat(res); err == nil {
+		if _, err := os.Lstat(ospath.Native(res)); err == nil {
 			return Path(res)
 		}
 	}
@@ -78,12 +79,12 @@ func (st *State) resolveSearchPathEntry(p string) (string, bool) {
 		return r, r != ""
 	}
 	abs := p
-	if !filepath.IsAbs(abs) {
-		cwd, _ := os.Getwd()
+	if !strings.HasPrefix(abs, "/") {
+		cwd, _ := ospath.Getwd()
 		abs = cwd + "/" + abs
 	}
 	abs = syntax.CanonPath(abs)
-	if _, err := os.Stat(abs); err != nil {
+	if _, err := os.Stat(ospath.Native(abs)); err != nil {
 		st.Log("warning: Nix search path entry '" + p + "' does not exist, ignoring")
 		st.searchResolved[p] = ""
 		return "", false

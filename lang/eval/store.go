@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/lang/token"
 )
 
@@ -37,7 +38,7 @@ func (st *State) CopyPathToStore(ctx *Context, path string) string {
 			st.Errorf(EvalError, token.NoPos, "cannot copy '%s' to the store: no store available", path)
 		}
 		st.CheckPathAllowed(path)
-		if _, err := os.Lstat(path); err != nil {
+		if _, err := os.Lstat(ospath.Native(path)); err != nil {
 			st.Errorf(IOError, token.NoPos, "path '%s' does not exist", path)
 		}
 		name := path[strings.LastIndexByte(path, '/')+1:]

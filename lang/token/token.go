@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+
+	"github.com/nixgo/nixgo/format/ospath"
 )
 
 // Pos is a position in a FileSet: the file's base plus a byte offset.
@@ -90,7 +92,7 @@ func (f *File) sourceLocked() []byte {
 	if f.src != nil || f.kind != OriginFile {
 		return f.src
 	}
-	b, err := os.ReadFile(f.name)
+	b, err := os.ReadFile(ospath.Native(f.name))
 	if err != nil {
 		return nil
 	}
