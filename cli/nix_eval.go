@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/token"
 )
@@ -80,7 +82,7 @@ func runNixEval(e *env, args []string) error {
 	}
 	var applyFn eval.Value
 	if apply != nil {
-		cwd, _ := os.Getwd()
+		cwd, _ := ospath.Getwd()
 		if applyFn, err = st.ParseThunk(*apply, cwd); err != nil {
 			return e.evalError(st, err)
 		}
@@ -100,7 +102,7 @@ func runNixEval(e *env, args []string) error {
 			var ctx eval.Context
 			out = []byte(st.ToJSON(v, true, pos, &ctx, false) + "\n")
 		default:
-			out = []byte(st.PrintValue(v, eval.PrintOptions{Force: true, DerivationPaths: true, TrackRepeated: true}) + "\n")
+			out = []byte(st.PrintValue(v, eval.PrintOptions{Force: true, DerivationPaths: true, TrackRepeated: true, FreshTop: true}) + "\n")
 		}
 	})
 	if err != nil {
@@ -112,7 +114,7 @@ func runNixEval(e *env, args []string) error {
 
 // installableValue evaluates what --expr, --file and the attribute paths name.
 func (e *env) installableValue(st *eval.State, ia *installableArgs, autoArgs *eval.Attrs) (eval.Value, token.Pos, error) {
-	cwd, _ := os.Getwd()
+	cwd, _ := ospath.Getwd()
 	var root eval.Value
 	switch {
 	case ia.expr != nil:
@@ -138,7 +140,9 @@ func (e *env) installableValue(st *eval.State, ia *installableArgs, autoArgs *ev
 				return nil, 0, e.evalError(st, err)
 			}
 		} else {
-			if !filepath.IsAbs(path) {
+			if p := ospath.FromNative(path); strings.HasPrefix(p, "/") {
+				path = p
+			} else {
 				path = absPath(path)
 			}
 			var v eval.Value

@@ -127,6 +127,10 @@ type PrintOptions struct {
 	PrettyIndent    int
 	// Errors while forcing are printed as «error: …» unless ThrowErrors.
 	ThrowErrors bool
+	// FreshTop says the value printed is a copy in a cell of its own (nix eval
+	// prints the result it evaluated into a new cell), so a list inside it that
+	// is the same list is not «repeated» on that account.
+	FreshTop bool
 }
 
 // ErrorPrintOptions are the options for values quoted in error messages.
@@ -191,6 +195,7 @@ func (p *printer) elided(n int, single, plural string) {
 }
 
 func (p *printer) print(v Value, depth int) {
+	cell := v
 	if p.o.Force {
 		if err := p.st.catch(func() { v = p.st.Force(v, p.st.determinePos(v, 0)) }); err != nil {
 			if p.o.ThrowErrors {
@@ -232,7 +237,7 @@ func (p *printer) print(v Value, depth int) {
 	case *Attrs:
 		p.printAttrs(x, depth)
 	case *List:
-		p.printList(x, depth)
+		p.printList(x, cell, depth)
 	case *Lambda:
 		p.sb.WriteString("«lambda")
 		if x.Fn.name != 0 {
@@ -347,13 +352,28 @@ func (p *printer) printAttrs(a *Attrs, depth int) {
 	p.sb.WriteString("}")
 }
 
-func (p *printer) printList(l *List, depth int) {
+// listCell identifies a value cell that held a list, for «repeated»: CppNix's
+// printer tells lists apart by the cell (Value*) holding them.
+type listCell struct{ t *Thunk }
+
+// printList prints l, found in cell: the thunk it came from, or l itself when it
+// was met as a value. A list reached through a thunk is the thunk's cell; a list
+// met as a value is its own cell, which a thunk holding the same list may be.
+func (p *printer) printList(l *List, cell Value, depth int) {
 	if p.seen != nil && len(l.Elems) > 0 {
-		if p.seen[l] {
+		t, viaThunk := cell.(*Thunk)
+		switch {
+		case viaThunk && (p.seen[listCell{t}] || p.seen[l]):
 			p.sb.WriteString("«repeated»")
 			return
+		case !viaThunk && p.seen[l]:
+			p.sb.WriteString("«repeated»")
+			return
+		case viaThunk:
+			p.seen[listCell{t}] = true
+		case depth > 0 || !p.o.FreshTop:
+			p.seen[l] = true
 		}
-		p.seen[l] = true
 	}
 	if depth >= p.o.MaxDepth {
 		p.sb.WriteString("[ ... ]")
