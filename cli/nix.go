@@ -5,6 +5,8 @@ package cli
 
 import (
 	"fmt"
+
+	"github.com/nixgo/nixgo/lang/eval"
 	"sort"
 	"strings"
 )
@@ -50,7 +52,22 @@ func runNix(e *env) error {
 	if len(words) == 0 {
 		return usagef("no subcommand specified")
 	}
-	return usagef("'%s' is not a recognised command", strings.Join(words, " "))
+	err := &usageError{msg: fmt.Sprintf("'%s' is not a recognised command", strings.Join(words, " "))}
+	if len(words) == 1 {
+		if sugg := eval.Suggest(cppNixCommands, words[0]); sugg != "" {
+			err.msg += "\n       " + sugg
+		}
+	}
+	return err
+}
+
+// cppNixCommands are CppNix 2.26's top-level commands, among which it suggests
+// names for a mistyped one (nixgo implements few of them).
+var cppNixCommands = []string{
+	"build", "bundle", "config", "copy", "daemon", "derivation", "develop", "edit", "env",
+	"eval", "flake", "fmt", "hash", "help", "help-stores", "key", "log", "nar", "path-info",
+	"print-dev-env", "profile", "realisation", "registry", "repl", "run", "search", "store",
+	"upgrade-nix", "why-depends",
 }
 
 func isCommandPrefix(cmds []nixCommand, words []string) bool {

@@ -4,13 +4,17 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"syscall"
 
 	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/lang/eval"
+	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
 )
 
@@ -152,7 +156,7 @@ func (e *env) installableValue(st *eval.State, ia *installableArgs, autoArgs *ev
 			root = v
 		}
 	default:
-		return nil, 0, fmt.Errorf("flakes are not supported yet; use --expr or --file")
+		return nil, 0, e.flakeRefError(ia.attrs, cwd)
 	}
 	if len(ia.attrs) == 0 {
 		ia.attrs = []string{""}
@@ -160,8 +164,10 @@ func (e *env) installableValue(st *eval.State, ia *installableArgs, autoArgs *ev
 	var v eval.Value
 	var pos token.Pos
 	err := st.Eval(func() {
+		// As CppNix's InstallableAttrPath, the value is not called with the
+		// automatic arguments (only functions met along the path are).
 		v, pos = st.FindAlongAttrPath(ia.attrs[0], autoArgs, root)
-		v = st.AutoCall(autoArgs, v)
+		v = st.Force(v, pos)
 	})
 	if err != nil {
 		return nil, 0, e.evalError(st, err)
@@ -198,4 +204,70 @@ func writeValueTo(st *eval.State, v eval.Value, pos token.Pos, path string) {
 		}
 	}
 	rec(v, pos, path)
+}
+
+var (
+	flakeIDRef = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_-]*(/[^#]*)?(#.*)?$`)
+	urlRef     = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
+)
+
+// flakeRefError is what CppNix says of an installable that is a flake reference
+// (nixgo has no flakes): flake identifiers and URLs need the flakes feature; a
+// path must exist and lie in a flake, which is searched for upwards.
+func (e *env) flakeRefError(installables []string, cwd string) error {
+	ref := "."
+	if len(installables) > 0 {
+		ref = installables[0]
+	}
+	disabled := fmt.Errorf("experimental Nix feature 'flakes' is disabled; add '--extra-experimental-features flakes' to enable it")
+	if flakeIDRef.MatchString(ref) || urlRef.MatchString(ref) {
+		return disabled
+	}
+	path, _, _ := strings.Cut(ref, "#")
+	path, _, _ = strings.Cut(path, "?")
+	if !strings.HasPrefix(path, "/") {
+		path = cwd + "/" + path
+	}
+	path = syntax.CanonPath(path)
+	fi, err := os.Lstat(ospath.Native(path))
+	if err != nil {
+		return fmt.Errorf("getting status of '%s': %s", path, strerrorOf(err))
+	}
+	if !fi.IsDir() {
+		if filepath.Base(path) != "flake.nix" {
+			return fmt.Errorf("path '%s' is not a flake (because it's not a directory)", path)
+		}
+		e.log.warn(fmt.Sprintf("Path '%s' should point at the directory containing the 'flake.nix' file, not the file itself. Pretending that you meant '%s'", path, filepath.Dir(path)))
+		path = filepath.Dir(path)
+	}
+	if !fileExists(path + "/flake.nix") {
+		e.log.printAt(lvlNotice, fmt.Sprintf("path '%s' does not contain a 'flake.nix', searching up", path))
+		for ; ; path = filepath.Dir(path) {
+			if path == "/" {
+				return fmt.Errorf("could not find a flake.nix file")
+			}
+			if fileExists(path + "/flake.nix") {
+				break
+			}
+			if fileExists(path + "/.git") {
+				return fmt.Errorf("path '%s' is not part of a flake (neither it nor its parent directories contain a 'flake.nix' file)", path)
+			}
+		}
+	}
+	return disabled
+}
+
+// strerrorOf renders an OS error as the C library's strerror.
+func strerrorOf(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		s := errno.Error()
+		return strings.ToUpper(s[:1]) + s[1:]
+	}
+	return err.Error()
+}
+
+func fileExists(p string) bool {
+	_, err := os.Lstat(ospath.Native(p))
+	return err == nil
 }

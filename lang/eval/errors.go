@@ -309,6 +309,16 @@ func (st *State) renderInfo(level, msg string, pos token.Pos, traces []Trace, su
 // tracePosKey makes positions that print the same compare equal.
 func (st *State) tracePosKey(p token.Pos) token.Pos { return p }
 
+// Suggest returns CppNix's suggestion line ("Did you mean …?") for want among
+// names, or "" when no name is close.
+func Suggest(names []string, want string) string {
+	s := bestMatches(names, want)
+	if len(s) == 0 {
+		return ""
+	}
+	return "Did you mean " + showSuggestions(s) + "?"
+}
+
 func showSuggestions(s []string) string {
 	if len(s) == 1 {
 		return s[0]
