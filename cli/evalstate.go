@@ -6,11 +6,11 @@ package cli
 import (
 	"errors"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strings"
 
+	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/lang/builtins"
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/syntax"
@@ -76,6 +76,7 @@ func (e *env) newEvalState(s evalSetup) (*eval.State, error) {
 			if i := strings.IndexByte(el, '='); i >= 0 {
 				prefix, path = el[:i], el[i+1:]
 			}
+			path = ospath.FromNative(path) // C:\x on Windows
 			opts.SearchPath = append(opts.SearchPath, eval.SearchPathEntry{Prefix: prefix, Path: path})
 		}
 	}
@@ -88,13 +89,16 @@ func (e *env) newEvalState(s evalSetup) (*eval.State, error) {
 }
 
 func homeDir(getenv func(string) (string, bool)) string {
+	if runtime.GOOS == "windows" {
+		// CppNix's getHome on Windows reads only %USERPROFILE%.
+		h, ok := getenv("USERPROFILE")
+		if !ok || h == "" {
+			h = `C:\Users\Default`
+		}
+		return syntax.CanonPath(ospath.FromNative(h))
+	}
 	if h, ok := getenv("HOME"); ok && h != "" {
 		return h
-	}
-	if runtime.GOOS == "windows" {
-		if h, ok := getenv("USERPROFILE"); ok {
-			return h
-		}
 	}
 	h, _ := os.UserHomeDir()
 	return h
@@ -103,14 +107,14 @@ func homeDir(getenv func(string) (string, bool)) string {
 // autoArgs builds the set of --arg/--argstr values.
 func (e *env) autoArgs(st *eval.State, a *evalArgs) (*eval.Attrs, error) {
 	b := eval.NewAttrsBuilder(len(a.autoArgs))
-	cwd, _ := os.Getwd()
+	cwd, _ := ospath.Getwd()
 	for _, arg := range a.autoArgs {
 		var v eval.Value
 		switch arg.kind {
 		case "expr":
 			th, err := st.ParseThunk(arg.value, cwd)
 			if err != nil {
-				return nil, err
+				return nil, e.evalError(st, err)
 			}
 			v = th
 		case "string":
@@ -143,12 +147,14 @@ func (e *env) evalError(st *eval.State, err error) error {
 	return &exitError{code: 1, msg: msg}
 }
 
-// absPath makes p absolute against the current directory, lexically.
+// absPath makes p (a native path: C:\x or x\y on Windows) an absolute Nix
+// path against the current directory, lexically.
 func absPath(p string) string {
-	if filepath.IsAbs(p) {
+	p = ospath.FromNative(p)
+	if strings.HasPrefix(p, "/") {
 		return syntax.CanonPath(p)
 	}
-	cwd, _ := os.Getwd()
+	cwd, _ := ospath.Getwd()
 	return syntax.CanonPath(cwd + "/" + p)
 }
 

@@ -6,9 +6,9 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
+	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
@@ -125,7 +125,7 @@ func runInstantiate(e *env) error {
 		}
 		return nil
 	}
-	cwd, _ := os.Getwd()
+	cwd, _ := ospath.Getwd()
 	if a.readStdin {
 		src, err := readAll(e.stdin)
 		if err != nil {

@@ -264,20 +264,21 @@ func fsErrorMessage(err error) string {
 	if !errors.As(err, &pe) {
 		return err.Error()
 	}
+	path := ospath.FromNative(pe.Path) // the store reads native paths
 	switch pe.Op {
 	case "lstat", "stat":
 		if errors.Is(pe.Err, syscall.ENOENT) || errors.Is(pe.Err, syscall.ENOTDIR) {
-			return "path '" + pe.Path + "' does not exist"
+			return "path '" + path + "' does not exist"
 		}
-		return "getting status of '" + pe.Path + "': " + strerror(pe.Err)
+		return "getting status of '" + path + "': " + strerror(pe.Err)
 	case "open":
-		return "opening file '" + pe.Path + "': " + strerror(pe.Err)
+		return "opening file '" + path + "': " + strerror(pe.Err)
 	case "read":
-		return "reading from file '" + pe.Path + "': " + strerror(pe.Err)
+		return "reading from file '" + path + "': " + strerror(pe.Err)
 	case "readdirent", "readdir", "fdopendir":
-		return "reading directory " + pe.Path + ": " + strerror(pe.Err)
+		return "reading directory " + path + ": " + strerror(pe.Err)
 	case "readlink":
-		return "reading symbolic link '" + pe.Path + "': " + strerror(pe.Err)
+		return "reading symbolic link '" + path + "': " + strerror(pe.Err)
 	}
 	return err.Error()
 }

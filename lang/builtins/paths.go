@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/nixgo/nixgo/format/hash"
+	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/format/storepath"
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/token"
@@ -330,7 +331,7 @@ func addPathToStore(st *eval.State, pos token.Pos, a addPathArgs) string {
 	}
 	src := resolveSymlinks(st, a.path, resolveFull)
 	mustLstatForCopy(st, src, a.recursive)
-	dst, err := st.Store.AddPath(a.name, src, a.recursive, pathFilter(st, pos, a.filter))
+	dst, err := st.Store.AddPath(a.name, ospath.Native(src), a.recursive, pathFilter(st, pos, a.filter))
 	if err != nil {
 		st.Errorf(eval.EvalError, token.NoPos, "%s", fsErrorMessage(err))
 	}
@@ -359,6 +360,7 @@ func pathFilter(st *eval.State, pos token.Pos, fn eval.Value) func(path, typ str
 		return nil
 	}
 	return func(path, typ string) bool {
+		path = ospath.FromNative(path)
 		if !isAllowed(st, path) {
 			return false
 		}

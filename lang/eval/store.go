@@ -20,7 +20,9 @@ type Store interface {
 	// AddPath adds the file or directory at src to the store under name, as a
 	// NAR hashed with SHA-256 (recursive) or as a flat file, keeping only the
 	// entries for which filter returns true (filter may be nil). It returns the
-	// store path. A read-only store only computes the path.
+	// store path. A read-only store only computes the path. src and the
+	// paths filter is given are the operating system's (see format/ospath:
+	// the evaluator maps its own paths to native ones and back).
 	AddPath(name, src string, recursive bool, filter func(path string, typ string) bool) (string, error)
 	// AddText adds a text file with the given references (toFile, .drv files).
 	AddText(name, text string, refs []string) (string, error)
@@ -43,7 +45,7 @@ func (st *State) CopyPathToStore(ctx *Context, path string) string {
 		}
 		name := path[strings.LastIndexByte(path, '/')+1:]
 		var err error
-		dst, err = st.Store.AddPath(name, path, true, nil)
+		dst, err = st.Store.AddPath(name, ospath.Native(path), true, nil)
 		if err != nil {
 			st.Errorf(EvalError, token.NoPos, "%s", err.Error())
 		}
