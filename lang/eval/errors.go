@@ -396,17 +396,27 @@ func splitLines(s string) []string {
 }
 
 // indentLines prefixes the first line with first and the others with rest,
-// trimming trailing whitespace of each line, as CppNix's indent().
+// trimming trailing whitespace of each line, as CppNix's indent(): an empty text
+// gives nothing, and a final line break no empty line.
 func indentLines(first, rest, s string) string {
 	var sb strings.Builder
-	for i, line := range strings.Split(s, "\n") {
-		if i > 0 {
+	for isFirst := true; s != ""; isFirst = false {
+		end := strings.IndexByte(s, '\n')
+		line := s
+		if end >= 0 {
+			line = s[:end]
+		}
+		if isFirst {
+			line = first + line
+		} else {
 			sb.WriteString("\n")
 			line = rest + line
-		} else {
-			line = first + line
 		}
 		sb.WriteString(strings.TrimRight(line, " \t\n\r"))
+		if end < 0 {
+			break
+		}
+		s = s[end+1:]
 	}
 	return sb.String()
 }
