@@ -1,0 +1,71 @@
+// Package local is the local Nix store: objects as files under the store
+// directory, metadata in SQLite, laid out exactly as CppNix 2.26 lays them
+// out, so that CppNix and nixgo can use the same store, even at the same time.
+//
+// # Layout
+//
+//	<real store dir>/<hash>-<name>        store objects (read-only, mtime 1)
+//	<real store dir>/<hash>-<name>.lock   per-path locks while a path is written
+//	<real store dir>/tmp-<pid>-<n>/       locked temporary directories
+//	<real store dir>/.links/<nix32 hash>  files shared by optimise (hard links)
+//	<state>/db/db.sqlite                  the database (schema version 10, WAL)
+//	<state>/db/schema                     "10"
+//	<state>/db/big-lock                   held shared while the store is open
+//	<state>/db/reserved                   space freed before a GC on a full disk
+//	<state>/gc.lock                       held by the collector; shared by verify
+//	<state>/temproots/<pid>-<n>           temporary roots of a running process
+//	<state>/gcroots/, gcroots/auto/       roots; auto holds --add-root links
+//	<state>/profiles/
+//
+// A chroot store ("--store /r", "local?root=/r") has its real store directory
+// in /r/nix/store and its state in /r/nix/var/nix, while paths keep their
+// /nix/store names.
+//
+// # Database
+//
+// The tables are CppNix's (schema.go): ValidPaths (path, hash "sha256:<hex>",
+// registrationTime, deriver, narSize, ultimate, sigs, ca), Refs, DerivationOutputs,
+// and, with the experimental feature ca-derivations, Realisations and
+// RealisationsRefs (recorded in SchemaMigrations). The connection is set up
+// as CppNix's: foreign keys on, a one-hour busy timeout, synchronous=normal,
+// WAL with a persistent WAL file and wal_autocheckpoint 40000; transactions
+// that fail with SQLITE_BUSY are retried whole. The driver is
+// modernc.org/sqlite (SQLite translated to Go, no cgo), which locks the
+// database files exactly as C SQLite does.
+//
+// # Writing safely
+//
+// An object is written into a locked temporary directory "tmp-…" of the store
+// (CppNix's collector skips locked ones), with each file and directory synced
+// (unless Config.NoSyncContents), then, under the path's lock file, moved to
+// its path with rename(2), the store directory synced, its metadata
+// canonicalised, and only then registered in one transaction. Hence a process
+// killed at any moment leaves either nothing, a temporary directory, or an
+// invalid path (deleted by the next add or a GC): never a valid path with
+// missing or partial contents. A malformed NAR, or one whose hash, size or
+// content address differs from what it claims, is refused before anything is
+// moved into place.
+//
+// Canonical metadata: mode 0444 or 0555 (no setuid, setgid, sticky, no write
+// bits), modification time 1, owner the current user, no extended attributes
+// (except ignored-acls). On Windows only the modification time is set, and
+// lock files are not deleted after use.
+//
+// # Derivations
+//
+// Registering a .drv checks it as CppNix does (name, output paths recomputed
+// from hashDerivationModulo of its inputs, read from the store and memoised,
+// and the environment variables naming outputs) and records its outputs in
+// DerivationOutputs.
+//
+// # Differences from CppNix
+//
+// Contents are synced before registration by default (CppNix only with
+// fsync-store-paths). Temporary root files are named "<pid>-<n>" rather than
+// "<pid>", so that several stores opened by one process do not clash (CppNix's
+// collector reads the leading number only). Substitution and rebuilding are
+// not available, so repair (verify --repair) reports "cannot repair path".
+// Signatures are not checked: with CheckSigs and require-sigs, only
+// content-addressed paths are accepted. The build-users-group ownership setup
+// of multi-user stores and remounting a read-only store writable are not done.
+package local
