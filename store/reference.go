@@ -77,7 +77,7 @@ func (r Reference) String() string {
 		sort.Strings(names)
 		var parts []string
 		for _, k := range names {
-			parts = append(parts, percentEncode(k, "")+"="+percentEncode(r.Params[k], ""))
+			parts = append(parts, percentEncode(k, ":@/?")+"="+percentEncode(r.Params[k], ":@/?"))
 		}
 		s += "?" + strings.Join(parts, "&")
 	}
