@@ -25,6 +25,14 @@
 // The Reader accepts only canonical archives, as CppNix's parser does,
 // except that it is stricter in two ways: a regular file must have a
 // "contents" field (CppNix's parser tolerates it missing), and strings
-// other than file contents are limited to MaxStringLen bytes. macOS's
-// "case hack" (use-case-hack) is not implemented.
+// other than file contents are limited to MaxStringLen bytes.
+//
+// CppNix's "case hack" (use-case-hack, on by default on macOS) is
+// RestoreOptions.CaseHack and DumpOptions.CaseHack: names that differ only
+// in case are stored as "name~nix~case~hack~N" and read back as "name".
+// Without it, restoring such names on a case-insensitive file system fails
+// with an error that names both. On Windows, which has no execute bit and
+// often may not create symlinks, Restore keeps both in NTFS alternate data
+// streams so that dump → restore → dump is byte for byte identical (see
+// restore_windows.go).
 package nar

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 )
 
@@ -23,12 +25,17 @@ type DumpOptions struct {
 	// returns false are left out, with everything below them (CppNix's
 	// PathFilter, used by builtins.path and filterSource).
 	Filter func(path string, fi fs.FileInfo) (bool, error)
+	// CaseHack removes CaseHackSuffix and what follows it from names, as
+	// CppNix does with use-case-hack: the inverse of
+	// RestoreOptions.CaseHack. Two names that become equal are an error.
+	CaseHack bool
 }
 
 // DumpPath writes the NAR of the file system object at path (followed by
 // nothing) to w, byte for byte as `nix-store --dump` does. Symlinks are
 // not followed; a regular file is executable when its owner may execute
-// it; other file types are an error.
+// it; other file types are an error. On Windows, executable files and
+// symlinks are recognised as Restore makes them (see restore_windows.go).
 func DumpPath(w io.Writer, path string) error {
 	return DumpPathWith(w, path, DumpOptions{})
 }
@@ -61,11 +68,17 @@ type dumper struct {
 func (d *dumper) dump(fsPath, narPath string, fi fs.FileInfo) error {
 	switch mode := fi.Mode(); {
 	case mode.IsRegular():
-		return d.dumpFile(fsPath, narPath, mode&0o100 != 0)
+		if target, ok, err := linkFileTarget(fsPath); ok || err != nil {
+			if err != nil {
+				return err
+			}
+			return d.w.WriteHeader(&Header{Path: narPath, Type: TypeSymlink, LinkTarget: target})
+		}
+		return d.dumpFile(fsPath, narPath, isExecutable(fsPath, mode))
 	case mode.IsDir():
 		return d.dumpDir(fsPath, narPath)
 	case mode&fs.ModeSymlink != 0:
-		target, err := os.Readlink(fsPath)
+		target, err := readLink(fsPath)
 		if err != nil {
 			return err
 		}
@@ -101,19 +114,18 @@ func (d *dumper) dumpDir(fsPath, narPath string) error {
 	if err := d.w.WriteHeader(&Header{Path: narPath, Type: TypeDirectory}); err != nil {
 		return err
 	}
-	// os.ReadDir sorts by name, bytewise, as the NAR requires.
-	entries, err := os.ReadDir(fsPath)
+	names, err := d.entryNames(fsPath)
 	if err != nil {
 		return err
 	}
-	for _, e := range entries {
-		childFS := filepath.Join(fsPath, e.Name())
+	for _, e := range names {
+		childFS := filepath.Join(fsPath, e.onDisk)
 		fi, err := os.Lstat(childFS)
 		if err != nil {
 			return err
 		}
 		if d.opts.Filter != nil {
-			keep, err := d.opts.Filter(childFS, fi)
+			keep, err := d.opts.Filter(filepath.Join(fsPath, e.name), fi)
 			if err != nil {
 				return err
 			}
@@ -121,9 +133,40 @@ func (d *dumper) dumpDir(fsPath, narPath string) error {
 				continue
 			}
 		}
-		if err := d.dump(childFS, joinPath(narPath, e.Name()), fi); err != nil {
+		if err := d.dump(childFS, joinPath(narPath, e.name), fi); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// entryName is a directory entry: its name in the NAR and on disk.
+type entryName struct{ name, onDisk string }
+
+// entryNames lists a directory in NAR order: sorted by name, bytewise,
+// after the case hack's suffixes are removed (CppNix's dump).
+func (d *dumper) entryNames(fsPath string) ([]entryName, error) {
+	entries, err := readDir(fsPath) // sorted by name, bytewise
+	if err != nil {
+		return nil, err
+	}
+	names := make([]entryName, len(entries))
+	for i, e := range entries {
+		names[i] = entryName{e.Name(), e.Name()}
+	}
+	if !d.opts.CaseHack {
+		return names, nil
+	}
+	first := map[string]string{}
+	for i, e := range names {
+		if j := strings.Index(e.name, CaseHackSuffix); j >= 0 {
+			names[i].name = e.name[:j]
+		}
+		if prev, dup := first[names[i].name]; dup {
+			return nil, fmt.Errorf("file name collision between '%s' and '%s'", filepath.Join(fsPath, prev), filepath.Join(fsPath, e.onDisk))
+		}
+		first[names[i].name] = e.onDisk
+	}
+	slices.SortFunc(names, func(a, b entryName) int { return strings.Compare(a.name, b.name) })
+	return names, nil
 }

@@ -18,7 +18,7 @@ import (
 var genDir = flag.String("gen", "", "write the reference inputs (trees/, bad/) into this directory for testdata/gen.sh")
 
 // treeNames lists the trees makeTree builds.
-var treeNames = []string{"file", "executable", "symlink", "empty-file", "empty-dir", "big-file", "complex"}
+var treeNames = []string{"file", "executable", "symlink", "empty-file", "empty-dir", "big-file", "complex", "plain"}
 
 // makeTree creates tree name at dir, which must not exist.
 func makeTree(t testing.TB, dir, name string) {
@@ -30,8 +30,7 @@ func makeTree(t testing.TB, dir, name string) {
 		}
 	}
 	file := func(p, content string, mode os.FileMode) {
-		must(os.WriteFile(p, []byte(content), mode))
-		must(os.Chmod(p, mode)) // not subject to the umask
+		must(writeTreeFile(p, content, mode)) // tree_*_test.go
 	}
 	switch name {
 	case "file":
@@ -39,7 +38,7 @@ func makeTree(t testing.TB, dir, name string) {
 	case "executable":
 		file(dir, "#!/bin/sh\necho hi\n", 0o755)
 	case "symlink":
-		must(os.Symlink("../some/target", dir))
+		must(treeSymlink("../some/target", dir))
 	case "empty-file":
 		file(dir, "", 0o644)
 	case "empty-dir":
@@ -56,14 +55,26 @@ func makeTree(t testing.TB, dir, name string) {
 		}
 		file(filepath.Join(dir, "run"), "exec", 0o700)
 		file(filepath.Join(dir, "group-exec-only"), "not exec for nix", 0o654)
-		must(os.Symlink("/absolute/target", filepath.Join(dir, "link-abs")))
-		must(os.Symlink("size", filepath.Join(dir, "link-rel")))
-		must(os.Symlink("sub", filepath.Join(dir, "link-dir")))
+		must(treeSymlink("/absolute/target", filepath.Join(dir, "link-abs")))
+		must(treeSymlink("size", filepath.Join(dir, "link-rel")))
+		must(treeSymlink("sub", filepath.Join(dir, "link-dir")))
 		must(os.MkdirAll(filepath.Join(dir, "sub", "deeper", "deepest"), 0o755))
 		must(os.Mkdir(filepath.Join(dir, "sub", "empty"), 0o755))
 		file(filepath.Join(dir, "sub", "deeper", "deepest", "leaf"), "leaf\n", 0o755)
 		file(filepath.Join(dir, "sub", "z"), "z", 0o644)
 		file(filepath.Join(dir, "sub", "big"), bigContent(), 0o644)
+	case "plain":
+		// Directories and regular files only: what every system can
+		// hold as it is (the end-to-end check under Wine dumps it).
+		must(os.MkdirAll(filepath.Join(dir, "src", "lib"), 0o755))
+		must(os.MkdirAll(filepath.Join(dir, "share", "doc", "empty"), 0o755))
+		file(filepath.Join(dir, "README"), "a plain tree\n", 0o644)
+		file(filepath.Join(dir, "src", "main.c"), "int main(void) { return 0; }\n", 0o644)
+		file(filepath.Join(dir, "src", "lib", "util.h"), "#pragma once\n", 0o644)
+		file(filepath.Join(dir, "src", "lib", "empty"), "", 0o644)
+		file(filepath.Join(dir, "share", "doc", "notes.txt"), bigContent(), 0o644)
+		file(filepath.Join(dir, "share", "doc", "ünïcödé-名前"), "names in UTF-8\n", 0o644)
+		file(filepath.Join(dir, "share", "binary"), "\x00\x01\x02\xff\r\n\x00", 0o644)
 	default:
 		t.Fatalf("no tree %q", name)
 	}
@@ -154,7 +165,7 @@ func TestGenerate(t *testing.T) {
 		t.Skip("only with -gen")
 	}
 	if runtime.GOOS == "windows" {
-		t.Skip("the trees need symlinks and permissions")
+		t.Skip("the reference trees are made on Unix, with real permissions and symlinks")
 	}
 	for _, sub := range []string{"trees", "bad"} {
 		if err := os.MkdirAll(filepath.Join(*genDir, sub), 0o755); err != nil {

@@ -1,4 +1,4 @@
-// Restore details for systems with Unix permissions.
+// Restore details for systems with Unix permissions and symlinks.
 
 //go:build !windows
 
@@ -17,3 +17,10 @@ func makeExecutable(f *os.File) error {
 
 // checkLocalName has nothing to add on Unix: the Reader's checks suffice.
 func checkLocalName(string) error { return nil }
+
+// pendingLink is unused on Unix: symlinks are made at once.
+type pendingLink struct{}
+
+func (rs *restorer) symlink(target, p string) error { return os.Symlink(target, p) }
+
+func (rs *restorer) finish() error { return nil }
