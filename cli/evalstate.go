@@ -140,11 +140,17 @@ func (e *env) autoArgs(st *eval.State, a *evalArgs) (*eval.Attrs, error) {
 // evalError renders an evaluation error as CppNix prints it.
 func (e *env) evalError(st *eval.State, err error) error {
 	msg := st.Render(err, e.cfg.Bool("show-trace"))
+	code := 1
 	var ee *eval.Error
-	if errors.As(err, &ee) && ee.Kind == eval.UsageError {
-		msg = strings.TrimSuffix(msg, "\n") + "\nTry '" + e.prog + " --help' for more information."
+	if errors.As(err, &ee) {
+		if ee.Kind == eval.UsageError {
+			msg = strings.TrimSuffix(msg, "\n") + "\nTry '" + e.prog + " --help' for more information."
+		}
+		if ee.Status != 0 {
+			code = ee.Status
+		}
 	}
-	return &exitError{code: 1, msg: msg}
+	return &exitError{code: code, msg: msg}
 }
 
 // absPath makes p (a native path: C:\x or x\y on Windows) an absolute Nix

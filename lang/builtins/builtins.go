@@ -57,6 +57,7 @@ func families() [][]def {
 		hashBuiltins,
 		contextBuiltins,
 		formatBuiltins,
+		fetchBuiltins,
 	}
 }
 

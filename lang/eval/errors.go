@@ -67,6 +67,9 @@ type Error struct {
 	// prints arguments in colour, so the message ends with an ANSI reset and
 	// trailing newlines inside the argument survive as indented empty lines.
 	argEnd bool
+	// Status is the exit status the error asks for (CppNix's withExitStatus);
+	// 0 means the default, 1.
+	Status int
 	// context added by builtins.addErrorContext-style frames is part of frames.
 }
 
@@ -112,6 +115,12 @@ func (st *State) throw(err *Error) {
 // Errorf raises an error of the given kind at pos with a formatted message.
 func (st *State) Errorf(kind ErrorKind, pos token.Pos, format string, args ...any) {
 	st.throw(&Error{Kind: kind, Pos: pos, Msg: sprintf(format, args...), argEnd: endsWithVerb(format, args)})
+}
+
+// ErrorfStatus is Errorf for an error that ends the program with the given exit
+// status (CppNix's withExitStatus), such as 102 for hash mismatches.
+func (st *State) ErrorfStatus(status int, kind ErrorKind, pos token.Pos, format string, args ...any) {
+	st.throw(&Error{Kind: kind, Pos: pos, Msg: sprintf(format, args...), argEnd: endsWithVerb(format, args), Status: status})
 }
 
 // Fail raises an error of the given kind at pos whose message is msg as is, as
@@ -250,7 +259,7 @@ func (st *State) renderInfo(level, msg string, pos token.Pos, traces []Trace, su
 	const ellipsisIndent = "  "
 	if len(traces) > 0 {
 		type key struct {
-			pos token.Pos
+			pos tracePos
 			msg string
 		}
 		seen := map[key]bool{}
@@ -306,8 +315,23 @@ func (st *State) renderInfo(level, msg string, pos token.Pos, traces []Trace, su
 	return indentLines(prefix, strings.Repeat(" ", len(prefix)), body)
 }
 
+// tracePos is a position as CppNix compares trace positions: by origin, line
+// and column, so that a file parsed twice (the top-level file, then imported)
+// gives equal positions.
+type tracePos struct {
+	kind         token.OriginKind
+	name         string
+	line, column int
+}
+
 // tracePosKey makes positions that print the same compare equal.
-func (st *State) tracePosKey(p token.Pos) token.Pos { return p }
+func (st *State) tracePosKey(p token.Pos) tracePos {
+	pos := st.Files.Position(p)
+	if pos.File == nil {
+		return tracePos{}
+	}
+	return tracePos{pos.File.Kind(), pos.File.Name(), pos.Line, pos.Column}
+}
 
 // Suggest returns CppNix's suggestion line ("Did you mean …?") for want among
 // names, or "" when no name is close.

@@ -1,0 +1,238 @@
+// This file holds the fetchers: fetchurl, fetchTarball, fetchGit and
+// fetchMercurial. Their arguments are checked with CppNix's messages; fetchurl
+// reads file:// URLs into the store; nixgo has no network or version-control
+// fetchers yet, so other fetches fail.
+
+package builtins
+
+import (
+	"os"
+	"strings"
+
+	"github.com/nixgo/nixgo/format/hash"
+	"github.com/nixgo/nixgo/format/ospath"
+	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/lang/eval"
+	"github.com/nixgo/nixgo/lang/token"
+)
+
+var fetchBuiltins = []def{
+	{name: "__fetchurl", arity: 1, fn: func(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
+		return fetch(st, pos, args[0], "fetchurl", false, "")
+	}},
+	{name: "fetchTarball", arity: 1, fn: func(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
+		return fetch(st, pos, args[0], "fetchTarball", true, "source")
+	}},
+	{name: "fetchGit", arity: 1, fn: primFetchGit},
+	{name: "fetchMercurial", arity: 1, fn: primFetchMercurial},
+}
+
+// fetch is CppNix's fetch(), behind fetchurl (unpack false) and fetchTarball.
+func fetch(st *eval.State, pos token.Pos, arg eval.Value, who string, unpack bool, name string) eval.Value {
+	var url string
+	var expected *hash.Hash
+	haveURL, nameAttrPassed := false, false
+	arg = st.Force(arg, pos)
+	attrs, isAttrs := arg.(*eval.Attrs)
+	if isAttrs {
+		for _, a := range attrs.All() {
+			switch n := st.Symbols.Name(a.Name); n {
+			case "url":
+				url = st.ForceStringNoCtx(a.Value, a.Pos, "while evaluating the url we should fetch")
+				haveURL = true
+			case "sha256":
+				s := st.ForceStringNoCtx(a.Value, a.Pos, "while evaluating the sha256 of the content we should fetch")
+				h := parseHashAllowEmpty(st, s, hash.SHA256)
+				expected = &h
+			case "name":
+				nameAttrPassed = true
+				name = st.ForceStringNoCtx(a.Value, a.Pos, "while evaluating the name of the content we should fetch")
+			default:
+				st.Errorf(eval.EvalError, pos, "unsupported argument '%s' to '%s'", n, who)
+			}
+		}
+		if !haveURL {
+			st.Errorf(eval.EvalError, pos, "'url' argument required")
+		}
+	} else {
+		url = st.ForceStringNoCtx(arg, pos, "while evaluating the url we should fetch")
+	}
+	if who == "fetchTarball" {
+		url = resolvePseudoURL(url)
+	}
+	checkURI(st, url)
+	if name == "" {
+		name = urlBaseName(url)
+	}
+	if err := storepath.CheckName(name); err != nil {
+		resolution := "Please pass an attribute set with 'url' and 'name' attributes to '" + who + "',  so that it can create a valid store path."
+		switch {
+		case nameAttrPassed:
+			resolution = "Please change the value for the 'name' attribute passed to '" + who + "', so that it can create a valid store path."
+		case isAttrs:
+			resolution = "Please add a valid 'name' attribute to the argument for '" + who + "', so that it can create a valid store path."
+		}
+		st.Errorf(eval.EvalError, pos, "invalid store path name when fetching URL '%s': %s. %s", url, err.Error(), resolution)
+	}
+	if st.PureEval && expected == nil {
+		st.Errorf(eval.EvalError, pos, "in pure evaluation mode, '%s' requires a 'sha256' argument", who)
+	}
+	if unpack {
+		st.Log("unpacking '" + url + "' into the Git cache...")
+		st.PushTrace(token.NoPos, "while fetching the input '"+url+"'")
+		st.Errorf(eval.EvalError, token.NoPos, "unpacking tarballs is not supported by nixgo yet")
+		st.PopTrace()
+	}
+	file := downloadFile(st, url)
+	if expected != nil {
+		data, err := os.ReadFile(ospath.Native(file))
+		if err != nil {
+			st.Errorf(eval.IOError, token.NoPos, "reading file '%s': %s", file, strerror(err))
+		}
+		if got := hash.SumString(hash.SHA256, string(data)); got != *expected {
+			st.ErrorfStatus(102, eval.EvalError, token.NoPos, "hash mismatch in file downloaded from '%s':\n  specified: %s\n  got:       %s",
+				url, expected.Format(hash.Nix32, true), got.Format(hash.Nix32, true))
+		}
+	}
+	p, err := st.Store.AddPath(name, ospath.Native(file), false, nil)
+	if err != nil {
+		st.Errorf(eval.IOError, token.NoPos, "%s", err.Error())
+	}
+	st.AllowedPaths = append(st.AllowedPaths, p)
+	return eval.MkStringCtx(p, eval.Context{p})
+}
+
+// downloadFile returns the local file a URL names, failing as CppNix's curl
+// downloads fail: nixgo only reads file:// URLs.
+func downloadFile(st *eval.State, url string) string {
+	if path, ok := strings.CutPrefix(url, "file://"); ok {
+		if fi, err := os.Stat(ospath.Native(path)); err != nil || fi.IsDir() {
+			st.Errorf(eval.EvalError, token.NoPos, "unable to download '%s': Could not read a file:// file (37) Couldn't open file %s", url, path)
+		}
+		return path
+	}
+	host := url
+	if _, rest, ok := strings.Cut(url, "://"); ok {
+		host, _, _ = strings.Cut(rest, "/")
+	}
+	st.Errorf(eval.EvalError, token.NoPos, "unable to download '%s': Couldn't resolve host name (6) Could not resolve host: %s", url, host)
+	return ""
+}
+
+// resolvePseudoURL expands channel: URLs, as CppNix's resolvePseudoUrl.
+func resolvePseudoURL(url string) string {
+	if c, ok := strings.CutPrefix(url, "channel:"); ok {
+		return "https://channels.nixos.org/" + c + "/nixexprs.tar.xz"
+	}
+	return url
+}
+
+// checkURI fails in restricted mode for URIs outside allowed-uris (none are
+// configured in nixgo), as CppNix's checkURI.
+func checkURI(st *eval.State, uri string) {
+	if !st.RestrictEval {
+		return
+	}
+	if strings.HasPrefix(uri, "file://") {
+		checkAccess(st, strings.TrimPrefix(uri, "file://"))
+		return
+	}
+	if strings.HasPrefix(uri, "/") {
+		checkAccess(st, uri)
+		return
+	}
+	st.Errorf(eval.RestrictedPath, token.NoPos, "access to URI '%s' is forbidden in restricted mode", uri)
+}
+
+// urlBaseName is CppNix's baseNameOf applied to a URL: the last component,
+// ignoring a trailing slash.
+func urlBaseName(url string) string {
+	s := strings.TrimSuffix(url, "/")
+	if i := strings.LastIndexByte(s, '/'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// primFetchGit checks the arguments of fetchGit as CppNix's fetchTree does.
+func primFetchGit(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
+	v := st.Force(args[0], pos)
+	var url string
+	if a, ok := v.(*eval.Attrs); ok {
+		if at := a.Get(st.Sym("type")); at != nil {
+			st.Errorf(eval.EvalError, pos, "unexpected attribute 'type'")
+		}
+		for _, at := range a.All() {
+			name := st.Symbols.Name(at.Name)
+			x := st.Force(at.Value, at.Pos)
+			switch x := x.(type) {
+			case *eval.String, eval.Path:
+				s := st.CoerceToString(at.Pos, x, nil, "", eval.CoerceOpts{})
+				if name == "url" {
+					url = s
+				}
+			case eval.Bool:
+			case eval.Int:
+				if x < 0 {
+					st.Errorf(eval.EvalError, pos, "negative value given for fetchTree attr %s: %d", name, int64(x))
+				}
+			default:
+				st.Errorf(eval.TypeError, token.NoPos, "fetchTree argument '%s' is %s while a string, Boolean or integer is expected", name, eval.TypeName(x))
+			}
+		}
+		if url == "" {
+			st.Errorf(eval.EvalError, token.NoPos, "attribute 'url' is missing")
+		}
+	} else {
+		url = st.CoerceToString(pos, v, nil, "while evaluating the first argument passed to the fetcher", eval.CoerceOpts{})
+	}
+	st.Errorf(eval.EvalError, token.NoPos, "fetching Git repositories ('%s') is not supported by nixgo yet", url)
+	return nil
+}
+
+// primFetchMercurial checks the arguments of fetchMercurial as CppNix does.
+func primFetchMercurial(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
+	v := st.Force(args[0], pos)
+	var url string
+	haveRev := false
+	if a, ok := v.(*eval.Attrs); ok {
+		for _, at := range a.All() {
+			switch n := st.Symbols.Name(at.Name); n {
+			case "url":
+				url = st.CoerceToString(at.Pos, at.Value, nil, "while evaluating the `url` attribute passed to builtins.fetchMercurial", eval.CoerceOpts{})
+			case "rev":
+				s := st.ForceStringNoCtx(at.Value, at.Pos, "while evaluating the `rev` attribute passed to builtins.fetchMercurial")
+				haveRev = isGitRev(s)
+			case "name":
+				st.ForceStringNoCtx(at.Value, at.Pos, "while evaluating the `name` attribute passed to builtins.fetchMercurial")
+			default:
+				st.Errorf(eval.EvalError, at.Pos, "unsupported argument '%s' to 'fetchMercurial'", n)
+			}
+		}
+		if url == "" {
+			st.Errorf(eval.EvalError, pos, "'url' argument required")
+		}
+	} else {
+		url = st.CoerceToString(pos, v, nil, "while evaluating the first argument passed to builtins.fetchMercurial", eval.CoerceOpts{})
+	}
+	checkURI(st, url)
+	if st.PureEval && !haveRev {
+		st.Errorf(eval.EvalError, token.NoPos, "in pure evaluation mode, 'fetchMercurial' requires a Mercurial revision")
+	}
+	st.Errorf(eval.EvalError, token.NoPos, "fetching Mercurial repositories ('%s') is not supported by nixgo yet", url)
+	return nil
+}
+
+// isGitRev reports whether s is a 40-digit hexadecimal revision.
+func isGitRev(s string) bool {
+	if len(s) != 40 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
