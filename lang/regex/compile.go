@@ -357,14 +357,14 @@ func (c *compiler) interval() {
 // intValue converts the digits of the last tDupCount. GCC 14 rejects values that
 // overflow int.
 func (c *compiler) intValue() int {
-	v := 0
+	var v int64
 	for i := 0; i < len(c.text); i++ {
-		v = v*10 + int(c.text[i]-'0')
+		v = v*10 + int64(c.text[i]-'0')
 		if v > 1<<31-1 {
 			fail(ErrBackref)
 		}
 	}
-	return v
+	return int(v)
 }
 
 // bracket accumulates a bracket expression (libstdc++'s _BracketMatcher).

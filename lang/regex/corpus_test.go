@@ -142,3 +142,17 @@ func TestCorpus(t *testing.T) {
 	}
 	t.Logf("%d of %d corpus cases agree with CppNix 2.26", agree, len(cases))
 }
+
+// TestCorpusWithMemo runs the corpus with the failure memo active from the first step,
+// to check that it never changes a result.
+func TestCorpusWithMemo(t *testing.T) {
+	defer func(old int) { memoAfter = old }(memoAfter)
+	memoAfter = 1
+	for _, c := range readCorpus(t) {
+		if got := evalCase(c.kind, c.pattern, c.subject); got != c.expected {
+			if !readKnownDifferences(t)[c.key()] {
+				t.Errorf("corpus.txt:%d: %s\n got: %s\nwant: %s", c.line, c.key(), got, c.expected)
+			}
+		}
+	}
+}

@@ -26,6 +26,11 @@ type prog struct {
 	first    byteSet
 	nullable bool
 	anchored bool
+
+	// memoSlot numbers the states that follow a byte match (-1 for others); see
+	// machine.run for the memo of failed (state, position) pairs.
+	memoSlot []int32
+	nmemo    int
 }
 
 // newProg keeps the states reachable from the start state and numbers them densely.
@@ -75,6 +80,16 @@ func newProg(c *compiler) *prog {
 		}
 	}
 	p.insts[fail] = inst{op: opFail, next: fail, alt: fail}
+	p.memoSlot = make([]int32, len(p.insts))
+	for i := range p.memoSlot {
+		p.memoSlot[i] = -1
+	}
+	for _, in := range p.insts {
+		if in.op == opMatch && p.memoSlot[in.next] < 0 {
+			p.memoSlot[in.next] = int32(p.nmemo)
+			p.nmemo++
+		}
+	}
 	p.analyze()
 	return p
 }
@@ -130,6 +145,7 @@ const (
 	fLoopLeave               // _M_handle_repeat: once-more done; leave if no solution
 	fSetCapture              // undo a capture update
 	fSetLoop                 // undo a visit counter update
+	fMemo                    // a subtree after a byte match is done: remember a failure
 )
 
 type frame struct {
@@ -146,7 +162,23 @@ type machine struct {
 	res     []int // captures of the best solution so far
 	loopPos []int // per loop state: position of the current visit streak
 	loopN   []int // ... and its length (0, 1 or 2)
+	memo    []uint64
 }
+
+// Memo of failures. The subtree libstdc++ explores from a state depends on the
+// state, the position, and the visit counters of loop states entered at that
+// position. Right after a byte match no loop state has been entered at the new
+// position yet, so (state, position) determines the subtree entirely; and a subtree
+// in which no solution was accepted leaves no trace (the solution flag is false on
+// entry to every subtree and stays so). Such subtrees are therefore skipped when met
+// again. This turns the exponential backtracking of patterns like
+// "([A-Za-z]+[-_. ]?)*(v)?([0-9.]+.*)" on a long non-matching subject polynomial
+// without changing any result. It is switched on only after memoAfter steps, so that
+// ordinary matches pay nothing, and only if the bitmap stays under memoMaxBits.
+const memoMaxBits = 1 << 26
+
+// memoAfter is a variable only so that tests can switch the memo on from the start.
+var memoAfter = 1 << 12
 
 func newMachine(p *prog) *machine {
 	return &machine{
@@ -174,13 +206,27 @@ func (m *machine) run(p *prog, s string, start int, exact, notNull bool) bool {
 	insts := p.insts
 	hasSol := false
 	solPos := -1
+	accepted := 0   // number of solutions accepted so far
+	steps := 0      // frames popped, until the memo is switched on
+	memoOn := false // whether m.memo is in use
+	width := len(s) + 1
 	stack := append(m.stack[:0], frame{kind: fExplore, st: p.start, pos: start})
 	defer func() { m.stack = stack[:0] }()
 
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
+		if !memoOn {
+			if steps++; steps == memoAfter {
+				memoOn = m.startMemo(p, width)
+			}
+		}
 		switch f.kind {
+		case fMemo:
+			if accepted == f.n {
+				m.memo[f.pos>>6] |= 1 << (f.pos & 63)
+			}
+			continue
 		case fSetCapture:
 			m.cur[f.st] = f.pos
 			continue
@@ -214,6 +260,13 @@ func (m *machine) run(p *prog, s string, start int, exact, notNull bool) bool {
 					break explore
 				}
 				pos++
+				if memoOn {
+					bit := int(p.memoSlot[in.next])*width + pos
+					if m.memo[bit>>6]&(1<<(bit&63)) != 0 {
+						break explore
+					}
+					stack = append(stack, frame{kind: fMemo, pos: bit, n: accepted})
+				}
 			case opSubBegin, opSubEnd:
 				slot := 2 * in.arg
 				if in.op == opSubEnd {
@@ -258,6 +311,7 @@ func (m *machine) run(p *prog, s string, start int, exact, notNull bool) bool {
 					sol = false
 				}
 				if sol {
+					accepted++
 					hasSol = true
 					if solPos < 0 || pos > solPos {
 						solPos = pos
@@ -276,6 +330,22 @@ func (m *machine) run(p *prog, s string, start int, exact, notNull bool) bool {
 		}
 	}
 	return hasSol
+}
+
+// startMemo prepares a cleared memo bitmap, unless it would be too large.
+func (m *machine) startMemo(p *prog, width int) bool {
+	bits := p.nmemo * width
+	if bits > memoMaxBits {
+		return false
+	}
+	words := (bits + 63) / 64
+	if cap(m.memo) < words {
+		m.memo = make([]uint64, words)
+	} else {
+		m.memo = m.memo[:words]
+		clear(m.memo)
+	}
+	return true
 }
 
 func b2i(b bool) int {
