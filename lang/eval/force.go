@@ -20,7 +20,16 @@ type Thunk struct {
 
 // NewThunk returns a delayed application of fn to arg.
 func NewApp(fn, arg Value) Value {
-	return &Thunk{code: &appNode{fn: fn, arg: arg}}
+	// One allocation holds the thunk and the application it delays.
+	a := &appThunk{app: appNode{fn: fn, arg: arg}}
+	a.t.code = &a.app
+	return &a.t
+}
+
+// appThunk is a thunk and the application it delays, allocated together.
+type appThunk struct {
+	t   Thunk
+	app appNode
 }
 
 // Type implements Value; thunks must be forced before their type is known.
@@ -60,6 +69,7 @@ func (st *State) forceThunk(t *Thunk, pos token.Pos) Value {
 		// Applications are not blackholed, as in CppNix.
 		v := st.Call1(app.fn, app.arg, pos)
 		t.code, t.x = nil, v
+		app.fn, app.arg = nil, nil // let the function and argument be collected
 		return v
 	}
 	env, _ := t.x.(*Env)
