@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -104,7 +105,17 @@ func runInstantiate(e *env) error {
 		fmt.Fprintf(e.stdout, "nix-instantiate (Nix) %s\n", Version)
 		return nil
 	}
-	st, err := e.newEvalState(evalSetup{args: &a.eval, readOnly: a.evalOnly && !a.readWrite})
+	setup := evalSetup{args: &a.eval, readOnly: a.evalOnly && !a.readWrite}
+	if !setup.readOnly {
+		// Instantiation writes .drv files and sources to the store.
+		es, err := e.openEvalStore(context.Background())
+		if err != nil {
+			return err
+		}
+		defer es.Store().Close()
+		setup.store = es
+	}
+	st, err := e.newEvalState(setup)
 	if err != nil {
 		return err
 	}
@@ -187,7 +198,8 @@ func (e *env) processExpr(st *eval.State, a *instantiateArgs, autoArgs *eval.Att
 			v, _ := st.FindAlongAttrPath(path, autoArgs, root)
 			v = st.Force(v, st.DeterminePos(v, token.NoPos))
 			if !a.evalOnly {
-				st.Errorf(eval.EvalError, token.NoPos, "instantiating derivations is not implemented yet")
+				e.instantiateValue(st, a, autoArgs, v)
+				return
 			}
 			res := v
 			if autoArgs.Len() > 0 {

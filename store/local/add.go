@@ -10,6 +10,7 @@ package local
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -22,6 +23,10 @@ import (
 	"github.com/nixgo/nixgo/store"
 	"github.com/nixgo/nixgo/store/refscan"
 )
+
+// smallObject is the size up to which AddFromDump computes an object's
+// path before writing it.
+const smallObject = 1 << 20
 
 // tempDir is a locked temporary directory in the store.
 type tempDir struct {
@@ -73,6 +78,29 @@ func (s *Store) AddFromDump(ctx context.Context, r io.Reader, name string, opts 
 	}
 	if s.cfg.ReadOnly {
 		return zero, s.readOnlyError()
+	}
+	// A small object is read into memory first: if its path is already
+	// valid, nothing is written (as CppNix does up to narBufferSize).
+	methodsMatch := (opts.Serialisation == store.SerialNAR) == (opts.Method == storepath.MethodNAR)
+	if !opts.Repair && len(opts.ScanReferences) == 0 && methodsMatch {
+		buf := make([]byte, smallObject)
+		n, err := io.ReadFull(r, buf)
+		switch err {
+		case io.EOF, io.ErrUnexpectedEOF:
+			buf = buf[:n]
+			ca := storepath.ContentAddress{Method: opts.Method, Hash: hash.Sum(opts.Algo, buf)}
+			refs := storepath.SortPaths(append([]storepath.StorePath(nil), opts.References...))
+			if p, err := s.dir.MakeFixedOutputPathFromCA(name, ca, storepath.References{Others: refs}); err == nil {
+				if ok, err := s.IsValidPath(ctx, p); err == nil && ok {
+					return p, s.AddTempRoot(ctx, p)
+				}
+			}
+			r = bytes.NewReader(buf)
+		case nil:
+			r = io.MultiReader(bytes.NewReader(buf), r)
+		default:
+			return zero, err
+		}
 	}
 	tmp, err := s.newTempDir()
 	if err != nil {

@@ -1,0 +1,60 @@
+// This file opens the store a command works on (the `store` setting,
+// --store) and connects the store's messages to the command's logger.
+
+package cli
+
+import (
+	"context"
+	"errors"
+	"os"
+
+	"github.com/nixgo/nixgo/store"
+	"github.com/nixgo/nixgo/store/evalstore"
+	"github.com/nixgo/nixgo/store/stores"
+)
+
+// storeLogger passes a store's messages to the command's logger.
+type storeLogger struct{ l *logger }
+
+func (s storeLogger) Log(level store.Level, msg string) {
+	if level == store.LevelWarn {
+		s.l.warn(msg)
+		return
+	}
+	s.l.printAt(int(level), msg)
+}
+
+// openStore opens the store named by the `store` setting, as CppNix's
+// openStore(). Store URI and parameter errors are usage errors.
+func (e *env) openStore(ctx context.Context) (store.Store, error) {
+	cwd, _ := os.Getwd()
+	s, err := stores.Open(ctx, e.cfg.String("store"), stores.Options{
+		Config: e.cfg,
+		Getenv: e.getenv,
+		Cwd:    cwd,
+		Log:    storeLogger{e.log},
+	})
+	var pe *store.ParseError
+	if errors.As(err, &pe) {
+		return nil, usagef("%s", pe.Msg)
+	}
+	return s, err
+}
+
+// openEvalStore opens the store for an evaluation that may write to it
+// (nix-instantiate without --eval): in readonly-mode (--dry-run) paths are
+// only computed.
+func (e *env) openEvalStore(ctx context.Context) (*evalstore.Adapter, error) {
+	s, err := e.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a := evalstore.New(ctx, s)
+	// CppNix's readOnlyMode is not a setting; the flags that set it
+	// (--dry-run, --readonly-mode) try to set one, which config may not
+	// define.
+	if _, ok := e.cfg.Lookup("readonly-mode"); ok {
+		a.ReadOnly = e.cfg.Bool("readonly-mode")
+	}
+	return a, nil
+}
