@@ -8,7 +8,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
+
+	"github.com/nixgo/nixgo/format/hash"
+	"github.com/nixgo/nixgo/format/storepath"
 
 	"github.com/nixgo/nixgo/store"
 	"github.com/nixgo/nixgo/store/storetest"
@@ -89,5 +94,283 @@ func TestLayout(t *testing.T) {
 	}
 	if l, err := os.Readlink(filepath.Join(root, "nix/var/nix/gcroots/profiles")); err != nil || l != root+"/nix/var/nix/profiles" {
 		t.Errorf("gcroots/profiles -> %q, %v", l, err)
+	}
+}
+
+var ctx = context.Background()
+
+func addTree(t *testing.T, s *Store, name string, files map[string]string) storepath.StorePath {
+	t.Helper()
+	src := filepath.Join(t.TempDir(), name)
+	for p, c := range files {
+		full := filepath.Join(src, p)
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		mode := os.FileMode(0o644)
+		if strings.HasSuffix(p, ".sh") {
+			mode = 0o755
+		}
+		if err := os.WriteFile(full, []byte(c), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := store.AddPath(ctx, s, name, src, store.AddOptions{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCanonical(t *testing.T) {
+	if !hasUnixPermissions {
+		t.Skip("no Unix permissions")
+	}
+	root := t.TempDir()
+	s := openTest(t, root)
+	defer s.Close()
+	src := filepath.Join(t.TempDir(), "src")
+	os.MkdirAll(filepath.Join(src, "d"), 0o777)
+	os.WriteFile(filepath.Join(src, "d", "f"), []byte("f"), 0o666)
+	os.WriteFile(filepath.Join(src, "suid"), []byte("s"), 0o755)
+	if err := os.Chmod(filepath.Join(src, "suid"), 0o755|os.ModeSetuid|os.ModeSetgid); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(filepath.Join(src, "suid")); fi.Mode()&os.ModeSetuid == 0 {
+		t.Fatal("could not make a setuid file")
+	}
+	os.Symlink("d/f", filepath.Join(src, "l"))
+	p, err := store.AddPath(ctx, s, "src", src, store.AddOptions{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]os.FileMode{"": 0o555 | os.ModeDir, "d": 0o555 | os.ModeDir, "d/f": 0o444, "suid": 0o555}
+	for rel, mode := range want {
+		fi, err := os.Lstat(filepath.Join(s.RealPath(p), rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode() != mode || fi.ModTime().Unix() != 1 {
+			t.Errorf("%q: mode %v mtime %d, want %v and 1", rel, fi.Mode(), fi.ModTime().Unix(), mode)
+		}
+	}
+	if fi, _ := os.Lstat(filepath.Join(s.RealPath(p), "l")); fi.ModTime().Unix() != 1 {
+		t.Errorf("symlink mtime %v", fi.ModTime())
+	}
+	// Nothing but the object is left: no lock files, no temporary
+	// directories.
+	names, _ := readDirNames(root + "/nix/store")
+	for _, n := range names {
+		if n != ".links" && n != p.Base() {
+			t.Errorf("left in the store: %s", n)
+		}
+	}
+}
+
+func TestVerifyFindsDamage(t *testing.T) {
+	root := t.TempDir()
+	s := openTest(t, root)
+	defer s.Close()
+	a := addTree(t, s, "a", map[string]string{"file": "contents"})
+	b := addTree(t, s, "b", map[string]string{"file": "other"})
+	var msgs []string
+	log := store.LoggerFunc(func(l store.Level, m string) {
+		if l <= store.LevelInfo {
+			msgs = append(msgs, m)
+		}
+	})
+	// Modify a, remove b.
+	f := s.RealPath(a) + "/file"
+	os.Chmod(s.RealPath(a), 0o755)
+	os.Chmod(f, 0o644)
+	os.WriteFile(f, []byte("changed!"), 0o644)
+	removeAll(s.RealPath(b))
+	bad, err := s.Verify(ctx, store.VerifyOptions{CheckContents: true, Log: log})
+	if err != nil || !bad {
+		t.Fatalf("Verify = %v, %v", bad, err)
+	}
+	info, _ := s.QueryPathInfo(ctx, a)
+	h, _ := narHash(s.RealPath(a))
+	want := []string{
+		"reading the Nix store...",
+		"checking path existence...",
+		"path '/nix/store/" + b.Base() + "' disappeared, removing from database...",
+		"checking link hashes...",
+		"checking store hashes...",
+		"path '/nix/store/" + a.Base() + "' was modified! expected hash '" + info.NarHash.Format(hash.Nix32, true) + "', got '" + h.Format(hash.Nix32, true) + "'",
+	}
+	if strings.Join(msgs, "\n") != strings.Join(want, "\n") {
+		t.Errorf("messages:\n%s\nwant:\n%s", strings.Join(msgs, "\n"), strings.Join(want, "\n"))
+	}
+	if ok, _ := s.IsValidPath(ctx, b); ok {
+		t.Errorf("vanished path still valid")
+	}
+}
+
+func TestOptimise(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no inodes")
+	}
+	s := openTest(t, t.TempDir())
+	defer s.Close()
+	a := addTree(t, s, "a", map[string]string{"same": "shared contents", "x": "1"})
+	b := addTree(t, s, "b", map[string]string{"same": "shared contents", "y": "2"})
+	stats, err := s.Optimise(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fa, _ := os.Stat(s.RealPath(a) + "/same")
+	fb, _ := os.Stat(s.RealPath(b) + "/same")
+	if !os.SameFile(fa, fb) || stats.FilesLinked != 1 || stats.BytesFreed != 15 {
+		t.Errorf("not linked: %+v", stats)
+	}
+	if bad, err := s.Verify(ctx, store.VerifyOptions{CheckContents: true}); bad || err != nil {
+		t.Errorf("Verify after optimise = %v, %v", bad, err)
+	}
+	// Directories are read-only again, with mtime 1.
+	if fi, _ := os.Stat(s.RealPath(a)); fi.Mode().Perm() != 0o555 || fi.ModTime().Unix() != 1 {
+		t.Errorf("directory left as %v %v", fi.Mode(), fi.ModTime())
+	}
+	if stats, _ := s.Optimise(ctx, nil); stats.FilesLinked != 0 {
+		t.Errorf("second optimise linked %d files", stats.FilesLinked)
+	}
+}
+
+func TestReopenAndReadOnly(t *testing.T) {
+	root := t.TempDir()
+	s := openTest(t, root)
+	a := addTree(t, s, "a", map[string]string{"f": "x"})
+	s.Close()
+	cfg := chrootConfig(root)
+	cfg.ReadOnly = true
+	ro, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if ok, err := ro.IsValidPath(ctx, a); !ok || err != nil {
+		t.Errorf("read-only store: IsValidPath = %v, %v", ok, err)
+	}
+	if _, err := store.AddText(ctx, ro, "x", "x", nil, false); err == nil {
+		t.Errorf("read-only store accepted an add")
+	}
+	cfg.StateDir = t.TempDir()
+	if _, err := Open(ctx, cfg); err == nil || err.Error() != "database does not exist, and cannot be created in read-only mode" {
+		t.Errorf("read-only open of a missing database: %v", err)
+	}
+}
+
+func TestCASchema(t *testing.T) {
+	root := t.TempDir()
+	cfg := chrootConfig(root)
+	cfg.CADerivations = true
+	s, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var n int
+	err = s.db.conn.QueryRowContext(ctx, "select count(*) from sqlite_master where name in ('Realisations', 'RealisationsRefs', 'SchemaMigrations')").Scan(&n)
+	if err != nil || n != 3 {
+		t.Errorf("tables: %d, %v", n, err)
+	}
+	var m string
+	if err := s.db.conn.QueryRowContext(ctx, "select migration from SchemaMigrations").Scan(&m); err != nil || m != caMigrationName {
+		t.Errorf("migration %q, %v", m, err)
+	}
+}
+
+func TestMigrateSchema7(t *testing.T) {
+	root := t.TempDir()
+	s := openTest(t, root)
+	s.Close()
+	// Make a schema 7 database: no ultimate, sigs, ca columns.
+	db, err := openDatabase(ctx, root+"/nix/var/nix/db/db.sqlite", openExisting, dbOptions{useWAL: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"drop table ValidPaths", "drop table Refs",
+		"create table ValidPaths (id integer primary key autoincrement not null, path text unique not null, hash text not null, registrationTime integer not null, deriver text, narSize integer)",
+		"create table Refs (referrer integer not null, reference integer not null, primary key (referrer, reference))",
+		"create table FailedPaths (path text primary key not null, time integer not null)"} {
+		if err := db.exec(ctx, q); err != nil {
+			t.Fatal(q, err)
+		}
+	}
+	db.close()
+	os.WriteFile(root+"/nix/var/nix/db/schema", []byte("7"), 0o644)
+	s = openTest(t, root)
+	defer s.Close()
+	if b, _ := os.ReadFile(root + "/nix/var/nix/db/schema"); string(b) != "10" {
+		t.Errorf("schema = %q", b)
+	}
+	addTree(t, s, "a", map[string]string{"f": "x"})
+}
+
+func TestClaimedCA(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	defer s.Close()
+	a := addTree(t, s, "a", map[string]string{"f": "x"})
+	info, _ := s.QueryPathInfo(ctx, a)
+	info.Path, _ = storepath.ParseBase("00000000000000000000000000000000-a")
+	os.Mkdir(s.RealPath(info.Path), 0o755)
+	err := s.RegisterValidPaths(ctx, []*store.PathInfo{info})
+	if err == nil || err.Error() != "cannot add path '/nix/store/00000000000000000000000000000000-a' to the Nix store because it claims to be content-addressed but isn't" {
+		t.Errorf("error = %v", err)
+	}
+}
+
+func TestRoots(t *testing.T) {
+	root := t.TempDir()
+	s := openTest(t, root)
+	a := addTree(t, s, "a", map[string]string{"f": "x"})
+	link := filepath.ToSlash(filepath.Join(t.TempDir(), "sub", "result"))
+	got, err := s.AddPermRoot(ctx, a, link)
+	if err != nil || got != link {
+		t.Fatalf("AddPermRoot = %q, %v", got, err)
+	}
+	if target, _ := os.Readlink(link); target != "/nix/store/"+a.Base() {
+		t.Errorf("root -> %q", target)
+	}
+	auto := root + "/nix/var/nix/gcroots/auto/" + hash.SumString(hash.SHA1, link).Nix32()
+	if target, _ := os.Readlink(auto); target != link {
+		t.Errorf("auto root -> %q", target)
+	}
+	if _, err := s.AddPermRoot(ctx, a, "/nix/store/foo"); err == nil || !strings.Contains(err.Error(), "in the Nix store is forbidden") {
+		t.Errorf("root in store: %v", err)
+	}
+	plain := filepath.Join(t.TempDir(), "plain")
+	os.WriteFile(plain, nil, 0o644)
+	if _, err := s.AddPermRoot(ctx, a, plain); err == nil || err.Error() != "cannot create symlink '"+filepath.ToSlash(plain)+"'; already exists" {
+		t.Errorf("existing file: %v", err)
+	}
+	// The temporary roots file lists the path while the store is open.
+	tr := s.roots.path
+	b, _ := os.ReadFile(tr)
+	if !strings.Contains(string(b), "/nix/store/"+a.Base()+"\x00") {
+		t.Errorf("temporary roots: %q", b)
+	}
+	s.Close()
+	if _, err := os.Stat(tr); !os.IsNotExist(err) {
+		t.Errorf("temporary roots file left: %v", err)
+	}
+}
+
+func TestCanonicaliseSetuid(t *testing.T) {
+	if !hasUnixPermissions {
+		t.Skip("no Unix permissions")
+	}
+	s := openTest(t, t.TempDir())
+	defer s.Close()
+	dir := filepath.Join(t.TempDir(), "out")
+	os.MkdirAll(dir, 0o777)
+	f := filepath.Join(dir, "suid")
+	os.WriteFile(f, []byte("s"), 0o755)
+	if err := os.Chmod(f, 0o775|os.ModeSetuid|os.ModeSetgid|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.canonicalise(dir); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Lstat(f); fi.Mode() != 0o555 {
+		t.Errorf("mode %v, want -r-xr-xr-x", fi.Mode())
 	}
 }
