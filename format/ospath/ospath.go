@@ -24,9 +24,7 @@
 // name can contain ':', so a first component "C:" or "UNC:" cannot name a
 // directory of the current volume. Paths on the current volume look the
 // same as on Unix, so /nix/store, ./default.nix and error messages read
-// the same. Native keeps '/' as the separator, which Windows accepts, so
-// a Nix path of the current volume is its own native path and the paths
-// in Go's errors still read as Nix paths. Nix paths compare bytewise:
-// /Users/me and /users/me are different Nix paths even where they are
-// the same file, as in CppNix.
+// the same; only the calls into the system see native paths. Nix paths
+// compare bytewise: /Users/me and /users/me are different Nix paths even
+// where they are the same file, as in CppNix.
 package ospath

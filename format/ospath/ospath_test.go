@@ -39,15 +39,15 @@ func TestWindowsFromNative(t *testing.T) {
 
 func TestWindowsNative(t *testing.T) {
 	for _, c := range []struct{ nix, want string }{
-		{"/Users/me/src", "/Users/me/src"},
-		{"/nix/store", "/nix/store"},
-		{"/", "/"},
-		{"/D:/src/x.nix", "D:/src/x.nix"},
-		{"/d:/src", "D:/src"},
-		{"/D:", "D:/"},
-		{"/UNC:/server/share/dir", "//server/share/dir"},
-		{"src/main.nix", "src/main.nix"},
-		{"/C:x/y", "/C:x/y"}, // not a drive: an ordinary (invalid) name
+		{"/Users/me/src", `\Users\me\src`},
+		{"/nix/store", `\nix\store`},
+		{"/", `\`},
+		{"/D:/src/x.nix", `D:\src\x.nix`},
+		{"/d:/src", `D:\src`},
+		{"/D:", `D:\`},
+		{"/UNC:/server/share/dir", `\\server\share\dir`},
+		{"src/main.nix", `src\main.nix`},
+		{"/C:x/y", `\C:x\y`}, // not a drive: an ordinary (invalid) name
 	} {
 		if got := windowsNative(c.nix); got != c.want {
 			t.Errorf("windowsNative(%q) = %q, want %q", c.nix, got, c.want)

@@ -6,21 +6,24 @@ import "strings"
 
 // windowsNative is Native on Windows: the first component "X:" names a
 // drive and "UNC:" a share (/UNC:/server/share/...); any other absolute
-// Nix path is rooted on the current volume. Separators stay '/', which
-// Windows accepts, so that the paths in Go's errors read as Nix paths.
+// Nix path is rooted on the current volume. Separators become '\':
+// Windows itself takes '/' too, but Wine reads a path that starts with '/'
+// as a Unix path.
 func windowsNative(p string) string {
 	if !strings.HasPrefix(p, "/") {
-		return p
+		return toBackslash(p)
 	}
 	first, rest, _ := strings.Cut(p[1:], "/")
 	switch {
 	case isDrive(first):
-		return strings.ToUpper(first) + "/" + rest
+		return strings.ToUpper(first) + `\` + toBackslash(rest)
 	case first == "UNC:":
-		return "//" + rest
+		return `\\` + toBackslash(rest)
 	}
-	return p
+	return toBackslash(p)
 }
+
+func toBackslash(p string) string { return strings.ReplaceAll(p, "/", `\`) }
 
 // windowsFromNative is FromNative on Windows, with the current volume as
 // a parameter ("C:" or `\\server\share`; "" for none).
