@@ -737,7 +737,10 @@ func (st *State) evalAttrs(e node, env *Env, pos token.Pos, ctx string) *Attrs {
 }
 
 // updateAttrs is a // b. A small b over a large a makes a layered set (see
-// Attrs); otherwise the result is built from whole runs of both (copy).
+// Attrs); when the layers get too deep, the small upper layers are merged into
+// one over the same bottom set, so that accumulating small updates on a large
+// set never copies the large set. Otherwise the result is built from whole
+// runs of both (copy).
 func updateAttrs(a, b *Attrs) *Attrs {
 	if a.Len() == 0 {
 		return b
@@ -746,18 +749,44 @@ func updateAttrs(a, b *Attrs) *Attrs {
 		return a
 	}
 	bl := b.flat()
-	if len(bl)*4 <= a.Len() && a.depth < maxAttrsDepth {
-		n := a.Len()
-		for i := range bl {
-			if a.Get(bl[i].Name) == nil {
-				n++
-			}
+	if len(bl)*4 <= a.Len() {
+		if a.depth < maxAttrsDepth {
+			return layerAttrs(bl, a, a.depth+1)
 		}
-		return &Attrs{own: bl, base: a, n: int32(n), depth: a.depth + 1}
+		bottom := a
+		for bottom.base != nil {
+			bottom = bottom.base
+		}
+		overlay := a.overlay(bottom)
+		overlay = mergeAttrs(make([]Attr, 0, len(overlay)+len(bl)), overlay, bl)
+		if len(overlay)*4 <= len(bottom.own) {
+			return layerAttrs(trimAttrs(overlay), bottom, 1)
+		}
 	}
 	al := a.flat()
 	out := mergeAttrs(make([]Attr, 0, len(al)+len(bl)), al, bl)
 	return &Attrs{own: trimAttrs(out)}
+}
+
+// layerAttrs makes the set of top over base.
+func layerAttrs(top []Attr, base *Attrs, depth uint8) *Attrs {
+	n := base.Len()
+	for i := range top {
+		if base.Get(top[i].Name) == nil {
+			n++
+		}
+	}
+	return &Attrs{own: top, base: base, n: int32(n), depth: depth}
+}
+
+// overlay returns the attributes of the layers of a above bottom, merged, the
+// upper layers winning.
+func (a *Attrs) overlay(bottom *Attrs) []Attr {
+	if a.base == bottom {
+		return a.own
+	}
+	below := a.base.overlay(bottom)
+	return mergeAttrs(make([]Attr, 0, len(below)+len(a.own)), below, a.own)
 }
 
 // mergeAttrs appends the union of two sorted attribute lists to out, taking b's
