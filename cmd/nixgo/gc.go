@@ -23,7 +23,7 @@ func tuneGC() {
 	if os.Getenv("GOGC") != "" {
 		return
 	}
-	ratio := 0.6
+	ratio := 0.8
 	if s := os.Getenv("NIXGO_GC_RATIO"); s != "" {
 		if f, err := strconv.ParseFloat(s, 64); err == nil {
 			ratio = f

@@ -376,7 +376,14 @@ func chooseEnv(kind syntax.AttrKind, inner, outer, inherit *Env) *Env {
 }
 
 func (n *attrsNode) eval(st *State, env *Env) Value {
-	list := make([]Attr, len(n.attrs), len(n.attrs)+len(n.dynamic))
+	var res *Attrs
+	var list []Attr
+	if len(n.dynamic) == 0 && n.overrides < 0 {
+		res = newAttrs(len(n.attrs))
+		list = res.own
+	} else {
+		list = make([]Attr, len(n.attrs), len(n.attrs)+len(n.dynamic))
+	}
 	dynEnv := env
 	sorted := true
 	if n.rec {
@@ -440,6 +447,10 @@ func (n *attrsNode) eval(st *State, env *Env) Value {
 		list = append(list, Attr{Name: sym, Pos: d.pos, Value: st.lazy(d.value, dynEnv)})
 		sortAttrs(list)
 	}
+	if res != nil {
+		res.Pos = n.p
+		return res
+	}
 	if len(list) == 0 {
 		return &Attrs{Pos: n.p}
 	}
@@ -501,11 +512,11 @@ func (n *listNode) eval(st *State, env *Env) Value {
 	if len(n.elems) == 0 {
 		return emptyList
 	}
-	l := make([]Value, len(n.elems))
+	l := newList(len(n.elems))
 	for i, e := range n.elems {
-		l[i] = st.lazy(e, env)
+		l.Elems[i] = st.lazy(e, env)
 	}
-	return &List{Elems: l}
+	return l
 }
 
 // formal is one argument of a set pattern.

@@ -439,3 +439,79 @@ func TypeOf(v Value) string {
 	}
 	return "thunk"
 }
+
+// newList returns a list of n elements, allocated with the list itself when
+// small (one allocation instead of two).
+func newList(n int) *List {
+	switch n {
+	case 1:
+		l := &list1{}
+		l.Elems = l.a[:]
+		return &l.List
+	case 2:
+		l := &list2{}
+		l.Elems = l.a[:]
+		return &l.List
+	case 3:
+		l := &list3{}
+		l.Elems = l.a[:]
+		return &l.List
+	case 4:
+		l := &list4{}
+		l.Elems = l.a[:]
+		return &l.List
+	}
+	return &List{Elems: make([]Value, n)}
+}
+
+type list1 struct {
+	List
+	a [1]Value
+}
+type list2 struct {
+	List
+	a [2]Value
+}
+type list3 struct {
+	List
+	a [3]Value
+}
+type list4 struct {
+	List
+	a [4]Value
+}
+
+// newAttrs returns a set with room for exactly n attributes, allocated with
+// the set when small.
+func newAttrs(n int) *Attrs {
+	switch {
+	case n == 0:
+		return &Attrs{}
+	case n <= 2:
+		a := &attrs2{}
+		a.own = a.a[:n]
+		return &a.Attrs
+	case n <= 4:
+		a := &attrs4{}
+		a.own = a.a[:n]
+		return &a.Attrs
+	case n <= 8:
+		a := &attrs8{}
+		a.own = a.a[:n]
+		return &a.Attrs
+	}
+	return &Attrs{own: make([]Attr, n)}
+}
+
+type attrs2 struct {
+	Attrs
+	a [2]Attr
+}
+type attrs4 struct {
+	Attrs
+	a [4]Attr
+}
+type attrs8 struct {
+	Attrs
+	a [8]Attr
+}
