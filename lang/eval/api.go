@@ -149,7 +149,7 @@ func (st *State) compareValues(a, b Value, ctx string) bool {
 			if i == len(x.Elems) {
 				return true
 			}
-			if !st.eq(x.Elems[i], y.Elems[i], token.NoPos, ctx, true) {
+			if !st.eq(x.Elems[i], y.Elems[i], token.NoPos, ctx, 1) {
 				return st.CompareValues(st.Force(x.Elems[i], 0), st.Force(y.Elems[i], 0), "while comparing two list elements")
 			}
 		}

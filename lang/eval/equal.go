@@ -35,10 +35,21 @@ func identical(a, b Value) bool {
 
 // Equal compares two values as CppNix's eqValues (the == operator).
 func (st *State) Equal(a, b Value, pos token.Pos, ctx string) bool {
-	return st.eq(a, b, pos, ctx, false)
+	return st.eq(a, b, pos, ctx, 0)
 }
 
-func (st *State) eq(a, b Value, pos token.Pos, ctx string, nested bool) bool {
+// eqMaxDepth is the nesting depth at which CppNix 2.26's eqValues runs out of
+// C stack (nested lists or sets of 450,000 levels compare, 475,000 do not); it
+// then exits with "stack overflow". Without a bound, comparing two distinct
+// cyclic structures would exhaust the Go stack instead.
+const eqMaxDepth = 460000
+
+// eq is eqValues; depth is the nesting level (0 for the values compared).
+func (st *State) eq(a, b Value, pos token.Pos, ctx string, depth int) bool {
+	if depth > eqMaxDepth {
+		st.Errorf(StackOverflow, token.NoPos, "stack overflow (possible infinite recursion)")
+	}
+	nested := depth > 0
 	same := nested && identical(a, b)
 	a = st.Force(a, pos)
 	b = st.Force(b, pos)
@@ -79,7 +90,7 @@ func (st *State) eq(a, b Value, pos token.Pos, ctx string, nested bool) bool {
 			return false
 		}
 		for i := range x.Elems {
-			if !st.eq(x.Elems[i], y.Elems[i], pos, ctx, true) {
+			if !st.eq(x.Elems[i], y.Elems[i], pos, ctx, depth+1) {
 				return false
 			}
 		}
@@ -92,7 +103,7 @@ func (st *State) eq(a, b Value, pos token.Pos, ctx string, nested bool) bool {
 		if st.IsDerivation(x) && st.IsDerivation(y) {
 			i, j := x.Get(st.sOutPath), y.Get(st.sOutPath)
 			if i != nil && j != nil {
-				return st.eq(i.Value, j.Value, pos, ctx, true)
+				return st.eq(i.Value, j.Value, pos, ctx, depth+1)
 			}
 		}
 		if x.Len() != y.Len() {
@@ -100,7 +111,7 @@ func (st *State) eq(a, b Value, pos token.Pos, ctx string, nested bool) bool {
 		}
 		xl, yl := x.flat(), y.flat()
 		for k := range xl {
-			if xl[k].Name != yl[k].Name || !st.eq(xl[k].Value, yl[k].Value, pos, ctx, true) {
+			if xl[k].Name != yl[k].Name || !st.eq(xl[k].Value, yl[k].Value, pos, ctx, depth+1) {
 				return false
 			}
 		}
@@ -140,7 +151,7 @@ func (st *State) assertEq(a, b Value, pos token.Pos, ctx string, nested bool) {
 	}
 	isNum := func(v Value) bool { t := v.Type(); return t == TypeInt || t == TypeFloat }
 	if isNum(a) && isNum(b) {
-		if st.eq(a, b, pos, ctx, false) {
+		if st.eq(a, b, pos, ctx, 0) {
 			return
 		}
 		fail("%s with value '%s' is not equal to %s with value '%s'", TypeName(a), st.ShowValue(a), TypeName(b), st.ShowValue(b))
