@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -19,6 +20,9 @@ in { a = d "a" ["out"]; b = d "b" ["dev" "out"]; c = { recurseForDerivations = t
 const gcWarning = "warning: you did not specify '--add-root'; the result might be removed by the garbage collector\n"
 
 func TestInstantiate(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("needs the local store, not ported to Windows yet (issue 5): a --store C:\\... path is not parsed as a local store")
+	}
 	tests := []struct {
 		args           []string
 		stdout, stderr string

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nixgo/nixgo/format/ospath"
 )
 
 // suiteCase is one case of the suite and its outcome.
@@ -86,11 +88,12 @@ func copyTree(t *testing.T, src, dst string) {
 }
 
 func runSuiteCase(t *testing.T, root, lang, name string) suiteCase {
+	// USERPROFILE is what CppNix reads for ~ on Windows, in place of HOME.
 	env := map[string]string{
 		"TEST_VAR": "foo", "NIX_REMOTE": "dummy://", "NIX_STORE_DIR": "/nix/store",
 		"NIX_PATH": "lang/dir3:lang/dir4", "HOME": "/fake-home", "PAGER": "cat",
+		"USERPROFILE": "/fake-home", "XDG_CONFIG_HOME": filepath.Join(root, "no-such-xdg"),
 		"PATH": os.Getenv("PATH"), "NIX_CONF_DIR": filepath.Join(root, "no-such-conf"),
-		"XDG_CONFIG_HOME": filepath.Join(root, "no-such-xdg"),
 	}
 	getenv := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	var args []string
@@ -133,8 +136,11 @@ func runSuiteCase(t *testing.T, root, lang, name string) suiteCase {
 	}
 	var stdout, stderr bytes.Buffer
 	code := MainEnv(append([]string{"nix-instantiate"}, args...), bytes.NewReader(stdin), &stdout, &stderr, getenv)
-	out := strings.ReplaceAll(stdout.String(), root, "/pwd")
-	errOut := strings.ReplaceAll(stderr.String(), root, "/pwd")
+	out, errOut := stdout.String(), stderr.String()
+	for _, r := range []string{root, ospath.FromNative(root)} { // the same on Unix
+		out = strings.ReplaceAll(out, r, "/pwd")
+		errOut = strings.ReplaceAll(errOut, r, "/pwd")
+	}
 	if _, err := os.Stat(base + ".postprocess"); err == nil && runtime.GOOS != "windows" {
 		errOut = postprocess(t, base+".postprocess", name, errOut)
 	}

@@ -9,10 +9,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/lang/builtins"
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/token"
@@ -112,7 +114,7 @@ func TestDerivationsMatchReference(t *testing.T) {
 	var logs []string
 	st := newDrvState(t, store, &logs)
 	abs, _ := filepath.Abs(filepath.Join(drvTestdata, "cases.nix"))
-	v, err := st.EvalFileTop(abs)
+	v, err := st.EvalFileTop(ospath.FromNative(abs)) // a Nix path (C:\x is /C:/x on Windows)
 	if err != nil {
 		t.Fatalf("%s", st.Render(err, true))
 	}
@@ -165,6 +167,12 @@ func TestDerivationsMatchReference(t *testing.T) {
 			continue
 		}
 		written++
+		if runtime.GOOS == "windows" && strings.ContainsAny(filepath.Base(p), `"*:<>?|`) {
+			t.Run(filepath.Base(p), func(t *testing.T) {
+				t.Skip("Windows cannot open a file with this name, so the reference .drv cannot be read there")
+			})
+			continue
+		}
 		want, err := os.ReadFile(filepath.Join(drvTestdata, "drvs", filepath.Base(p)))
 		if err != nil {
 			t.Errorf("%s: not written by the reference (%v):\n%s", p, err, text)
@@ -206,6 +214,7 @@ func TestDerivationErrors(t *testing.T) {
 			st := newDrvState(t, dummy.New("/nix/store"), &logs)
 			st.Features = map[string]bool{}
 			dir, _ := filepath.Abs(drvTestdata)
+			dir = ospath.FromNative(dir)
 			var out []string
 			v, err := st.EvalString(c.Expr, dir)
 			if err == nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nixgo/nixgo/format/hash"
 	"github.com/nixgo/nixgo/format/nar"
+	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/format/storepath"
 	"github.com/nixgo/nixgo/lang/builtins"
 	"github.com/nixgo/nixgo/lang/eval"
@@ -177,8 +178,9 @@ func runFormatCase(dir, flags, expr string) (stdout, stderr, exit string) {
 
 func TestFormatCases(t *testing.T) {
 	tree, cases := readFormatCases(t, "testdata/formats.txt")
-	dir := t.TempDir()
-	writeFormatTree(t, dir, tree)
+	native := t.TempDir()
+	writeFormatTree(t, native, tree)
+	dir := ospath.FromNative(native) // what the evaluator sees and prints
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			stdout, stderr, exit := runFormatCase(dir, c.flags, c.expr)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/nixgo/nixgo/format/hash"
 	"github.com/nixgo/nixgo/format/nar"
+	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/format/storepath"
 	"github.com/nixgo/nixgo/lang/builtins"
 	"github.com/nixgo/nixgo/lang/eval"
@@ -201,8 +202,9 @@ func evalCase(dir, flags, expr string) (stdout, stderr, exit string) {
 
 func TestPathCases(t *testing.T) {
 	tree, cases := readPathCases(t, "testdata/paths.txt")
-	dir := t.TempDir()
-	buildTree(t, dir, tree)
+	native := t.TempDir()
+	buildTree(t, native, tree)
+	dir := ospath.FromNative(native) // what the evaluator sees and prints
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			stdout, stderr, exit := evalCase(dir, c.flags, c.expr)
