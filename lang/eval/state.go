@@ -259,6 +259,7 @@ func (st *State) parserConfig(baseDir string) *syntax.Config {
 	return &syntax.Config{
 		BaseDir: baseDir, Home: st.Home, PureEval: st.PureEval,
 		PipeOperators: st.PipeOperators || st.Features["pipe-operators"],
+		NoURLLiterals: st.Features["no-url-literals"],
 		LintURL:       st.LintURL, LintShortPath: st.LintShortPath, LintAbsolutePath: st.LintAbsolutePath,
 		Warn: func(pos token.Pos, msg string) {
 			if pos == token.NoPos {

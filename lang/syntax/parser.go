@@ -31,7 +31,10 @@ type Config struct {
 	PureEval bool
 	// PipeOperators enables |> and <|.
 	PipeOperators bool
-	// Lints for URL literals, paths not starting with ./ or ../, and absolute or ~/ paths.
+	// NoURLLiterals rejects URL literals (the no-url-literals experimental feature).
+	NoURLLiterals bool
+	// Lints for URL literals, paths not starting with ./ or ../, and absolute or ~/ paths
+	// (settings of newer CppNix versions; 2.26 has none of them).
 	LintURL, LintShortPath, LintAbsolutePath Diagnose
 	// Warn receives lint warnings, and with NoPos warnings whose message says
 	// where they are; nil drops them.
@@ -722,6 +725,9 @@ func (p *parser) parseSimple() Expr {
 			Args: []Expr{&Var{Name: p.sNixPath}, &String{P: pos, Val: t.text[1 : len(t.text)-1]}}}
 	case tURI:
 		p.next()
+		if p.cfg.NoURLLiterals {
+			p.failAt(pos, "URL literals are disabled")
+		}
 		p.lint(p.cfg.LintURL, "lint-url-literals", pos, func(fatal bool) string {
 			word := "discouraged"
 			if fatal {
