@@ -406,9 +406,8 @@ func (p *parser) parsePipes() Expr {
 			fn := p.parseBinary(1)
 			lhs = p.makeCall(p.pos(op.begin), fn, lhs)
 		}
-		if p.tok.kind == tPIPEFROM {
-			p.unexpected()
-		}
+		// A following <| is left to the caller, which reports what it expected
+		// there (bison reduces the pipe first).
 	case tPIPEFROM:
 		// Right-associative: f <| g <| x is f (g x).
 		var fns []Expr
@@ -418,9 +417,6 @@ func (p *parser) parsePipes() Expr {
 			poss = append(poss, p.pos(p.tok.begin))
 			p.next()
 			fns = append(fns, p.parseBinary(1))
-		}
-		if p.tok.kind == tPIPEINTO {
-			p.unexpected()
 		}
 		arg := fns[len(fns)-1]
 		for i := len(fns) - 2; i >= 0; i-- {
