@@ -114,6 +114,8 @@ func runInstantiate(e *env) error {
 		}
 		defer es.Store().Close()
 		setup.store = es
+	} else {
+		setup.store = e.readOnlyEvalStore()
 	}
 	st, err := e.newEvalState(setup)
 	if err != nil {
