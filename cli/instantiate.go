@@ -60,13 +60,13 @@ func runInstantiate(e *env) error {
 			a.findFile = true
 		case "--attr", "-A":
 			if i+1 >= len(args) {
-				return 0, usagef("flag '%s' requires 1 argument(s), but only 0 were given", arg)
+				return 0, usagef("'%s' requires an argument", arg) // CppNix's getArg
 			}
 			a.attrPaths = append(a.attrPaths, args[i+1])
 			return 2, nil
 		case "--add-root":
 			if i+1 >= len(args) {
-				return 0, usagef("flag '%s' requires 1 argument(s), but only 0 were given", arg)
+				return 0, usagef("'%s' requires an argument", arg) // CppNix's getArg
 			}
 			a.gcRoot = args[i+1]
 			return 2, nil
