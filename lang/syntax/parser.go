@@ -296,14 +296,17 @@ func (p *parser) looksLikeFormals() bool {
 	return false
 }
 
+// Symbols are interned in the order of bison's reductions, which decides their
+// order (and so the order of attribute sets and formals): a function's argument
+// name after its body, a formal's name after its default.
+
 func (p *parser) parseLambdaID() Expr {
 	t := p.tok
-	name := p.syms.Intern(t.text)
 	p.next()
 	if p.isChar(':') {
 		p.next()
 		body := p.parseExpr()
-		return &Lambda{P: p.pos(t.begin), Arg: name, Body: body}
+		return &Lambda{P: p.pos(t.begin), Arg: p.syms.Intern(t.text), Body: body}
 	}
 	p.wantChar('@')
 	if !p.isChar('{') {
@@ -311,8 +314,9 @@ func (p *parser) parseLambdaID() Expr {
 	}
 	formals := p.parseFormals()
 	p.wantChar(':')
-	p.validateFormals(formals, p.pos(t.begin), name)
 	body := p.parseExpr()
+	name := p.syms.Intern(t.text)
+	p.validateFormals(formals, p.pos(t.begin), name)
 	return &Lambda{P: p.pos(t.begin), Arg: name, Formals: formals, Body: body}
 }
 
@@ -320,16 +324,20 @@ func (p *parser) parseLambdaFormals() Expr {
 	t := p.tok
 	formals := p.parseFormals()
 	var arg Symbol
-	if p.isChar('@') {
+	var id tok
+	named := p.isChar('@')
+	if named {
 		p.next()
-		id := p.want(tID)
-		arg = p.syms.Intern(id.text)
+		id = p.want(tID)
 		p.wantChar(':')
 	} else {
 		p.wantChar(':', char(':'), char('@'))
 	}
-	p.validateFormals(formals, p.pos(t.begin), arg)
 	body := p.parseExpr()
+	if named {
+		arg = p.syms.Intern(id.text)
+	}
+	p.validateFormals(formals, p.pos(t.begin), arg)
 	return &Lambda{P: p.pos(t.begin), Arg: arg, Formals: formals, Body: body}
 }
 
@@ -349,11 +357,12 @@ func (p *parser) parseFormals() *Formals {
 			return f
 		}
 		id := p.want(tID, kind(tID), kind(tELLIPSIS), char('}'))
-		fm := Formal{P: p.pos(id.begin), Name: p.syms.Intern(id.text)}
+		fm := Formal{P: p.pos(id.begin)}
 		if p.isChar('?') {
 			p.next()
 			fm.Default = p.parseExpr()
 		}
+		fm.Name = p.syms.Intern(id.text)
 		f.List = append(f.List, fm)
 		if p.isChar('}') {
 			p.next()
