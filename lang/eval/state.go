@@ -4,10 +4,12 @@
 package eval
 
 import (
+	"errors"
 	"os"
 	pathpkg "path"
 	"reflect"
 	"strings"
+	"syscall"
 
 	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/lang/syntax"
@@ -415,7 +417,8 @@ func (st *State) readFileChecked(path string) ([]byte, *Error) {
 	st.CheckPathAllowed(path)
 	b, err := os.ReadFile(ospath.Native(path))
 	if err != nil {
-		if os.IsNotExist(err) {
+		if os.IsNotExist(err) || errors.Is(err, syscall.ENOTDIR) {
+			// CppNix's maybeLstat finds nothing on ENOENT and ENOTDIR alike.
 			return nil, &Error{Kind: IOError, Msg: "path '" + path + "' does not exist"}
 		}
 		if pe, ok := err.(*os.PathError); ok {
