@@ -163,7 +163,7 @@ func runInstantiate(e *env) error {
 			if err := st.Eval(func() { path = e.lookupFileArg(st, f) }); err != nil {
 				return e.evalError(st, err)
 			}
-			expr, err = st.ParseFile(eval.ResolveExprPath(path))
+			expr, err = st.ParseExprFile(path)
 		}
 		if err != nil {
 			return e.evalError(st, err)

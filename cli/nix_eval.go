@@ -150,7 +150,7 @@ func (e *env) installableValue(st *eval.State, ia *installableArgs, autoArgs *ev
 				path = absPath(path)
 			}
 			var v eval.Value
-			if err := st.Eval(func() { v = st.EvalFile(eval.ResolveExprPath(path)) }); err != nil {
+			if err := st.Eval(func() { v = st.EvalFile(path) }); err != nil {
 				return nil, 0, e.evalError(st, err)
 			}
 			root = v

@@ -387,7 +387,7 @@ func (st *State) EvalFile(path string) Value {
 	}
 	n, ok := st.fileParse[resolved]
 	if !ok {
-		n = st.parseFileOrThrow(resolved, st.baseScope)
+		n = st.parseFileOrThrow(resolved, resolved != path, st.baseScope)
 		st.fileParse[resolved] = n
 	}
 	st.frames = append(st.frames, frame{kind: fMsg, msg: "while evaluating the file '" + resolved + "':"})
@@ -400,8 +400,10 @@ func (st *State) EvalFile(path string) Value {
 	return v
 }
 
-func (st *State) parseFileOrThrow(path string, sc *scope) node {
-	src, err := st.readFileChecked(path)
+// parseFileOrThrow parses the file at path; resolved says that path is what
+// ResolveExprPath made of another path (see readSource).
+func (st *State) parseFileOrThrow(path string, resolved bool, sc *scope) node {
+	src, err := st.readSource(path, resolved)
 	if err != nil {
 		st.throw(err)
 	}
@@ -429,6 +431,19 @@ func (st *State) readFileChecked(path string) ([]byte, *Error) {
 	return b, nil
 }
 
+// readSource reads a file to parse. When ResolveExprPath appended default.nix
+// to a directory, CppNix opens the file without looking it up first, and a
+// missing default.nix is an error opening it.
+func (st *State) readSource(path string, resolved bool) ([]byte, *Error) {
+	src, err := st.readFileChecked(path)
+	if err != nil && resolved && strings.HasSuffix(path, "/default.nix") && strings.HasSuffix(err.Msg, "' does not exist") {
+		if fi, serr := os.Stat(ospath.Native(pathpkg.Dir(path))); serr == nil && fi.IsDir() {
+			err.Msg = "opening file '" + path + "': No such file or directory"
+		}
+	}
+	return src, err
+}
+
 // ScopedImport evaluates the file at path with the attributes of scope added to
 // the base scope (builtins.scopedImport). The result is not cached.
 func (st *State) ScopedImport(scopeAttrs *Attrs, path string) Value {
@@ -439,7 +454,7 @@ func (st *State) ScopedImport(scopeAttrs *Attrs, path string) Value {
 		sc.names[a.Name] = i
 		*env.slot(i) = a.Value
 	}
-	n := st.parseFileOrThrow(resolved, sc)
+	n := st.parseFileOrThrow(resolved, resolved != path, sc)
 	st.frames = append(st.frames, frame{kind: fMsg, msg: "while evaluating the file '" + resolved + "':"})
 	v := n.eval(st, env)
 	st.frames = st.frames[:len(st.frames)-1]
@@ -512,6 +527,17 @@ func (st *State) ParseFile(path string) (*Program, error) {
 		return nil, err
 	}
 	return st.Parse(token.OriginFile, path, src, pathpkg.Dir(path))
+}
+
+// ParseExprFile parses the Nix file that path names: path itself, or the
+// default.nix of the directory path, as CppNix's resolveExprPath.
+func (st *State) ParseExprFile(path string) (*Program, error) {
+	resolved := ResolveExprPath(path)
+	src, err := st.readSource(resolved, resolved != path)
+	if err != nil {
+		return nil, err
+	}
+	return st.Parse(token.OriginFile, resolved, src, pathpkg.Dir(resolved))
 }
 
 // EvalInternal evaluates source built into the program (such as the definition
