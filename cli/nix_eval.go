@@ -47,9 +47,36 @@ func runNixEval(e *env, args []string) error {
 	p.add("apply", 0, 1, func(v []string) error { apply = &v[0]; return nil })
 	p.add("write-to", 0, 1, func(v []string) error { writeTo = &v[0]; return nil })
 	p.add("read-only", 0, 0, func([]string) error { return nil })
+	// Flags of CppNix's nix eval that change nothing here: the debugger, build
+	// logs, and the flake and lock file options, with CppNix's deprecation
+	// warnings.
+	noop := func([]string) error { return nil }
+	warn := func(msg string) func([]string) error {
+		return func([]string) error { e.log.warn(msg); return nil }
+	}
+	p.add("debugger", 0, 0, noop)
+	p.add("print-build-logs", 'L', 0, noop)
+	p.add("offline", 0, 0, noop)
+	p.add("refresh", 0, 0, noop)
+	p.add("repair", 0, 0, noop)
+	p.add("commit-lock-file", 0, 0, noop)
+	p.add("no-update-lock-file", 0, 0, noop)
+	p.add("no-write-lock-file", 0, 0, noop)
+	p.add("output-lock-file", 0, 1, noop)
+	p.add("reference-lock-file", 0, 1, noop)
+	p.add("recreate-lock-file", 0, 0, warn("'--recreate-lock-file' is deprecated and will be removed in a future version; use 'nix flake update' instead."))
+	p.add("update-input", 0, 1, warn("'--update-input' is a deprecated alias for 'flake update' and will be removed in a future version."))
+	p.add("no-registries", 0, 0, warn("'--no-registries' is deprecated; use '--no-use-registries'"))
+	p.add("override-input", 0, 2, func([]string) error {
+		return fmt.Errorf("experimental Nix feature 'flakes' is disabled; add '--extra-experimental-features flakes' to enable it")
+	})
 	p.own = func(args []string, i int) (int, error) {
 		if args[i] != "" && args[i][0] == '-' {
 			return 0, nil
+		}
+		if len(ia.attrs) > 0 {
+			// nix eval takes one installable.
+			return 0, usagef("unexpected argument '%s'", args[i])
 		}
 		ia.attrs = append(ia.attrs, args[i])
 		return 1, nil

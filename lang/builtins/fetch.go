@@ -115,7 +115,7 @@ func downloadFile(st *eval.State, url string) string {
 	if _, rest, ok := strings.Cut(url, "://"); ok {
 		host, _, _ = strings.Cut(rest, "/")
 	}
-	st.Errorf(eval.EvalError, token.NoPos, "unable to download '%s': Couldn't resolve host name (6) Could not resolve host: %s", url, host)
+	st.Errorf(eval.EvalError, token.NoPos, "unable to download '%s': Could not resolve hostname (6) Could not resolve host: %s", url, host)
 	return ""
 }
 
