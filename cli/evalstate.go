@@ -65,6 +65,9 @@ func (e *env) newEvalState(s evalSetup) (*eval.State, error) {
 	}
 	opts.Getenv = func(k string) string { v, _ := e.getenv(k); return v }
 	opts.Log = func(msg string) { e.log.errorMsg(msg) }
+	if e.log.level >= lvlTalkative {
+		opts.Talk = func(msg string) { e.log.errorMsg(msg) }
+	}
 	if !opts.PureEval {
 		var elems []string
 		if s.args != nil {

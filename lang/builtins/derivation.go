@@ -41,6 +41,9 @@ var importedDrvNix string
 // installDerivation evaluates derivation.nix and binds it as derivation, and
 // provides <nix/fetchurl.nix>.
 func installDerivation(st *eval.State) {
+	if st.Talk != nil {
+		st.Talk("evaluating file '" + derivationFile + "'") // as CppNix's evalFile of it
+	}
 	v, err := st.EvalInternal(derivationFile, derivationNix)
 	if err != nil {
 		panic("derivation.nix: " + err.Error())

@@ -46,6 +46,9 @@ type Options struct {
 	// DebuggerOnTrace is not supported; kept for settings compatibility.
 	// Log receives warnings and traces, already formatted (without trailing newline).
 	Log func(msg string)
+	// Talk receives CppNix's talkative messages ("evaluating file ..."), which
+	// it shows with -v; nil drops them.
+	Talk func(msg string)
 	// Getenv reads environment variables (builtins.getEnv); defaults to os.Getenv.
 	Getenv func(string) string
 	// AllowedPaths are readable in restricted mode.
@@ -385,6 +388,9 @@ func (st *State) EvalFile(path string) Value {
 	if v, ok := st.fileEval[resolved]; ok {
 		return v
 	}
+	if st.Talk != nil {
+		st.Talk("evaluating file '" + resolved + "'")
+	}
 	n, ok := st.fileParse[resolved]
 	if !ok {
 		n = st.parseFileOrThrow(resolved, resolved != path, st.baseScope)
@@ -453,6 +459,9 @@ func (st *State) ScopedImport(scopeAttrs *Attrs, path string) Value {
 	for i, a := range scopeAttrs.flat() {
 		sc.names[a.Name] = i
 		*env.slot(i) = a.Value
+	}
+	if st.Talk != nil {
+		st.Talk("evaluating file '" + path + "'")
 	}
 	n := st.parseFileOrThrow(resolved, resolved != path, sc)
 	st.frames = append(st.frames, frame{kind: fMsg, msg: "while evaluating the file '" + resolved + "':"})
