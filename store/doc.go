@@ -59,4 +59,35 @@
 //
 // Every method takes a context.Context; cancelling it stops long operations
 // between files or database statements.
+//
+// # For command implementers
+//
+// A command opens its store once, from the `store` setting (--store):
+//
+//	s, err := e.openStore(ctx)  // cli/store.go: stores.Open with the settings; URI errors are usage errors
+//	defer s.Close()
+//
+// and parses its arguments with s.Dir().Parse (or Dir.ToStorePath for paths
+// inside store objects; CppNix's followLinksToStorePath additionally resolves
+// symlinks outside the store, which the command does). Then, for example:
+//
+//	nix-store --add P                AddPath(ctx, s.(Adder), base(P), P, AddOptions{}, nil)
+//	--add-fixed [--recursive] A P    AddPath with Method MethodFlat/MethodNAR, Algo A
+//	--print-fixed-path A H N         s.Dir().MakeFixedOutputPath (nothing to open)
+//	nix store add-file/add-path      AddPath (--mode flat|nar, --name)
+//	-q --references, --referrers     QueryPathInfo(p).References, ReferrersQuerier
+//	-q --requisites/-R               Closure(ctx, s, ps, ClosureOptions{IncludeOutputs})
+//	-q --deriver, --hash, --size     QueryPathInfo: Deriver, NarHash, NarSize
+//	-q --outputs, --binding          read the .drv (LocalFS.RealPath or NARDumper) and
+//	                                 format/derivation; DerivationQuerier for the DB view
+//	-q --tree, --graph               QueryPathInfo + TopoSort
+//	nix path-info [-r] [-s] [-S]     Closure, TopoSort reversed (references first), NarSize
+//	--dump, nix store dump-path      NARDumper.DumpNAR (nar.DumpPath on LocalFS.RealPath)
+//	--restore, nix nar *             format/nar only, no store
+//	--export / --import              Export / Import
+//	--verify [--check-contents]      Verifier.Verify; --verify-path: PathVerifier
+//	--optimise, nix store optimise   Optimiser.Optimise; print "%.2f MiB freed by hard-linking %d files"
+//	--dump-db / --load-db            WriteRegistration / NewRegistrationReader + Registrar
+//	--add-root, --indirect           GCRooter.AddPermRoot (CppNix's --indirect is a no-op)
+//	nix store delete, --gc           not implemented yet (see store/local's package comment)
 package store

@@ -16,6 +16,7 @@ import (
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/store"
 	"github.com/nixgo/nixgo/store/dummy"
+	"github.com/nixgo/nixgo/store/internal/testdir"
 	"github.com/nixgo/nixgo/store/local"
 )
 
@@ -27,7 +28,7 @@ var (
 )
 
 func openLocal(t *testing.T) (*Adapter, string) {
-	root := t.TempDir()
+	root := testdir.New(t)
 	s, err := local.Open(context.Background(), local.Config{
 		StoreDir: "/nix/store", RealStoreDir: root + "/nix/store", StateDir: root + "/nix/var/nix",
 		LogDir: root + "/nix/var/log/nix", UseWAL: true, NoSyncContents: true,
@@ -41,7 +42,7 @@ func openLocal(t *testing.T) (*Adapter, string) {
 
 // tree makes a small source tree.
 func tree(t *testing.T) string {
-	src := filepath.Join(t.TempDir(), "src")
+	src := filepath.Join(testdir.New(t), "src")
 	os.MkdirAll(filepath.Join(src, "sub"), 0o755)
 	os.WriteFile(filepath.Join(src, "a.txt"), []byte("a"), 0o644)
 	os.WriteFile(filepath.Join(src, "run.sh"), []byte("#!/bin/sh\n"), 0o755)

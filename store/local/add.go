@@ -174,7 +174,7 @@ func (s *Store) writeObject(obj string, r io.Reader, opts store.AddOptions) (*st
 		if scanner != nil {
 			sinks = append(sinks, scanner)
 		}
-		if err := restoreNAR(obj, nar.NewReader(bufio.NewReaderSize(r, 1<<16)), doSync, io.MultiWriter(sinks...)); err != nil {
+		if err := s.restore(obj, bufio.NewReaderSize(r, 1<<16), doSync, io.MultiWriter(sinks...)); err != nil {
 			return nil, nil, err
 		}
 	} else {
@@ -184,13 +184,13 @@ func (s *Store) writeObject(obj string, r io.Reader, opts store.AddOptions) (*st
 		if err := writeFile(obj, io.TeeReader(r, io.MultiWriter(sinks...)), false, doSync); err != nil {
 			return nil, nil, err
 		}
-		if err := nar.DumpPath(narHasher, obj); err != nil {
+		if err := s.dumpPath(narHasher, obj); err != nil {
 			return nil, nil, err
 		}
 	}
 	caHash := caHasher.Sum()
 	if !methodsMatch {
-		h, err := hashObject(obj, opts.Method, opts.Algo, "")
+		h, err := s.hashObject(obj, opts.Method, opts.Algo, "")
 		if err != nil {
 			return nil, nil, err
 		}
@@ -218,7 +218,7 @@ func (s *Store) writeObject(obj string, r io.Reader, opts store.AddOptions) (*st
 // hashObject hashes the object at path as method says: its NAR, or the
 // contents of a regular file; modulo a hash part if not empty (CppNix's
 // HashModuloSink).
-func hashObject(path string, method storepath.Method, algo hash.Algo, modulo string) (hash.Hash, error) {
+func (s *Store) hashObject(path string, method storepath.Method, algo hash.Algo, modulo string) (hash.Hash, error) {
 	var sink io.Writer
 	var sum func() hash.Hash
 	if modulo != "" {
@@ -230,7 +230,7 @@ func hashObject(path string, method storepath.Method, algo hash.Algo, modulo str
 	}
 	switch method {
 	case storepath.MethodNAR:
-		if err := nar.DumpPath(sink, path); err != nil {
+		if err := s.dumpPath(sink, path); err != nil {
 			return hash.Hash{}, err
 		}
 	case storepath.MethodFlat, storepath.MethodText:
@@ -324,7 +324,7 @@ func (s *Store) AddNAR(ctx context.Context, info *store.PathInfo, r io.Reader, o
 	defer tmp.remove()
 	obj := tmp.path + "/x"
 	h := hash.NewHasher(hash.SHA256)
-	if err := restoreNAR(obj, nar.NewReader(br), !s.cfg.NoSyncContents, h); err != nil {
+	if err := s.restore(obj, br, !s.cfg.NoSyncContents, h); err != nil {
 		return err
 	}
 	if err := s.checkImported(info, obj, h); err != nil {
@@ -351,7 +351,7 @@ func (s *Store) checkImported(info *store.PathInfo, obj string, h *hash.Hasher) 
 	if info.CA.IsZero() {
 		return nil
 	}
-	got, err := hashObject(obj, info.CA.Method, info.CA.Hash.Algo(), info.Path.HashPart())
+	got, err := s.hashObject(obj, info.CA.Method, info.CA.Hash.Algo(), info.Path.HashPart())
 	if err != nil {
 		return err
 	}

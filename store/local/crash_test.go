@@ -31,6 +31,7 @@ import (
 	"github.com/nixgo/nixgo/format/nar"
 	"github.com/nixgo/nixgo/format/storepath"
 	"github.com/nixgo/nixgo/store"
+	"github.com/nixgo/nixgo/store/internal/testdir"
 )
 
 // crashChild is the child's side: it runs one operation on the store and
@@ -138,7 +139,7 @@ func makeCrashData(t *testing.T, data string) {
 	os.WriteFile(data+"/tree.nar.sha256", []byte(h.Sum().Format(hash.Base16, true)), 0o644)
 
 	// The export comes from a store of its own.
-	src := openTest(t, t.TempDir())
+	src := openTest(t, testdir.New(t))
 	defer src.Close()
 	var paths []storepath.StorePath
 	prev := []storepath.StorePath{}
@@ -221,9 +222,9 @@ func TestCrashSafety(t *testing.T) {
 	}
 	root := os.Getenv("NIXGO_CRASH_STORE")
 	if root == "" {
-		root = t.TempDir()
+		root = testdir.New(t)
 	}
-	data := t.TempDir()
+	data := testdir.New(t)
 	makeCrashData(t, data)
 	s := openTest(t, root) // creates the store
 	s.Close()

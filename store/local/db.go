@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -61,7 +62,7 @@ func openDatabase(ctx context.Context, path string, mode openMode, opts dbOption
 	case openImmutable:
 		uri += "?mode=ro&immutable=1"
 	}
-	if !opts.useWAL {
+	if !opts.useWAL && runtime.GOOS != "windows" {
 		// As CppNix: without WAL, lock with dot files (NFS, WSL1).
 		uri += "&vfs=unix-dotfile"
 	}

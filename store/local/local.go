@@ -64,6 +64,9 @@ type Config struct {
 	// IgnoredACLs are extended attributes canonicalisation keeps
 	// (ignored-acls, Linux).
 	IgnoredACLs []string
+	// CaseHack renames entries that differ only in case when restoring,
+	// and undoes it when dumping (use-case-hack, on by default on macOS).
+	CaseHack bool
 	// CADerivations enables the experimental feature ca-derivations,
 	// which adds the Realisations tables to the database.
 	CADerivations bool

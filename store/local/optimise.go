@@ -13,8 +13,6 @@ import (
 	"runtime"
 	"syscall"
 
-	"github.com/nixgo/nixgo/format/hash"
-	"github.com/nixgo/nixgo/format/nar"
 	"github.com/nixgo/nixgo/store"
 )
 
@@ -139,7 +137,7 @@ func (s *Store) optimise1(path string, inodes inodeSet, repair bool, log store.L
 	if nlink > 1 && inodes[ino] {
 		return nil
 	}
-	h, err := narHash(path)
+	h, err := s.narHash(path)
 	if err != nil {
 		return err
 	}
@@ -147,7 +145,7 @@ func (s *Store) optimise1(path string, inodes inodeSet, repair bool, log store.L
 	if st, err := os.Lstat(linkPath); err == nil {
 		corrupt := st.Size() != fi.Size()
 		if !corrupt && repair {
-			lh, err := narHash(linkPath)
+			lh, err := s.narHash(linkPath)
 			corrupt = err != nil || lh != h
 		}
 		if corrupt {
@@ -207,15 +205,6 @@ func (s *Store) optimise1(path string, inodes inodeSet, repair bool, log store.L
 	stats.FilesLinked++
 	stats.BytesFreed += uint64(fi.Size())
 	return nil
-}
-
-// narHash returns the SHA-256 hash of the NAR of path.
-func narHash(path string) (hash.Hash, error) {
-	h := hash.NewHasher(hash.SHA256)
-	if err := nar.DumpPath(h, path); err != nil {
-		return hash.Hash{}, err
-	}
-	return h.Sum(), nil
 }
 
 // parentDir returns the directory part of a slash-separated path.

@@ -12,7 +12,6 @@ import (
 	"slices"
 
 	"github.com/nixgo/nixgo/format/hash"
-	"github.com/nixgo/nixgo/format/nar"
 	"github.com/nixgo/nixgo/format/storepath"
 	"github.com/nixgo/nixgo/store"
 )
@@ -178,7 +177,7 @@ func (s *Store) verifyLinks(repair bool, log store.Logger) (bool, error) {
 	for _, name := range names {
 		path := s.linksDir + "/" + name
 		store.Logf(log, store.LevelTalkative, "checking contents of %q", name)
-		h, err := narHash(path)
+		h, err := s.narHash(path)
 		if err != nil {
 			return bad, err
 		}
@@ -207,7 +206,7 @@ func (s *Store) verifyContents(ctx context.Context, p storepath.StorePath, repai
 	full := s.dir.Path(p)
 	store.Logf(log, store.LevelTalkative, "checking contents of '%s'", full)
 	h := hash.NewHasher(info.NarHash.Algo())
-	if err := nar.DumpPath(h, s.RealPath(p)); err != nil {
+	if err := s.dumpPath(h, s.RealPath(p)); err != nil {
 		return false, err
 	}
 	got := h.Sum()
@@ -245,7 +244,7 @@ func (s *Store) VerifyPath(ctx context.Context, p storepath.StorePath) (hash.Has
 		return hash.Hash{}, 0, err
 	}
 	h := hash.NewHasher(info.NarHash.Algo())
-	if err := nar.DumpPath(h, s.RealPath(p)); err != nil {
+	if err := s.dumpPath(h, s.RealPath(p)); err != nil {
 		return hash.Hash{}, 0, err
 	}
 	return h.Sum(), uint64(h.Written()), nil
@@ -261,7 +260,7 @@ func (s *Store) DumpNAR(ctx context.Context, p storepath.StorePath, w io.Writer)
 	if !ok {
 		return &store.InvalidPathError{Path: s.dir.Path(p)}
 	}
-	return nar.DumpPath(w, s.RealPath(p))
+	return s.dumpPath(w, s.RealPath(p))
 }
 
 // AddSignatures adds signatures to a valid path (store.SignatureAdder).

@@ -166,6 +166,7 @@ func LocalConfig(ref store.Reference, opts Options) (local.Config, error) {
 		ReservedSize:          int64(c.Int("gc-reserved-space")),
 		AllowSymlinkedStore:   c.Bool("allow-symlinked-store"),
 		IgnoredACLs:           c.Strings("ignored-acls"),
+		CaseHack:              c.Bool("use-case-hack"),
 		CADerivations:         c.HasFeature(config.CaDerivations),
 		RequireSigs:           c.Bool("require-sigs"),
 		Log:                   opts.Log,

@@ -15,6 +15,7 @@ import (
 	"github.com/nixgo/nixgo/config"
 	"github.com/nixgo/nixgo/store"
 	"github.com/nixgo/nixgo/store/dummy"
+	"github.com/nixgo/nixgo/store/internal/testdir"
 	"github.com/nixgo/nixgo/store/local"
 )
 
@@ -26,7 +27,7 @@ func testOptions(t *testing.T, env map[string]string, root bool) (Options, *[]st
 	getenv := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	l := &config.Loader{
 		Getenv: getenv,
-		FS:     config.RootedFileSystem(t.TempDir()),
+		FS:     config.RootedFileSystem(testdir.New(t)),
 		Host:   &config.Host{OS: "linux", System: "x86_64-linux", Concurrency: 2, Root: root},
 		Warn:   func(string) {},
 	}
@@ -163,7 +164,7 @@ func TestOpenSchemes(t *testing.T) {
 	if _, ok := s.(*dummy.Store); !ok || s.URI() != "dummy" {
 		t.Errorf("dummy:// opened %T", s)
 	}
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	s, err = Open(context.Background(), dir+"/chroot", opts)
 	if err != nil {
 		t.Fatal(err)
@@ -175,7 +176,7 @@ func TestOpenSchemes(t *testing.T) {
 }
 
 func TestAutoChroot(t *testing.T) {
-	home := t.TempDir()
+	home := testdir.New(t)
 	state := filepath.Join(home, "no-nix/var/nix")
 	env := map[string]string{"HOME": home}
 	opts, warns := testOptions(t, env, false)
