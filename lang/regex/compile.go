@@ -49,6 +49,13 @@ type compiler struct {
 	// The value of the last token taken by accept.
 	ch   byte
 	text string
+
+	// Scratch space of clone: the copy of each state, valid where cloneGen == gen.
+	cloneOf   []int32
+	cloneGen  []uint32
+	gen       uint32
+	cloneList []int32
+	cloneTodo []int32
 }
 
 // take consumes the lookahead token if it is t. Like _M_match_token it scans the next
@@ -122,48 +129,52 @@ func (c *compiler) pop() seq {
 }
 
 // clone copies the states of q reachable from its start (not following the end's
-// next link), as _StateSeq::_M_clone does, and returns the copy.
+// next link), as _StateSeq::_M_clone does, and returns the copy. Links leaving the
+// fragment cannot occur (libstdc++ would dereference end() for them); they are left
+// dangling here and become opFail.
 func (c *compiler) clone(q seq) seq {
-	m := make(map[int32]int32)
-	todo := []int32{q.start}
+	n := len(c.states)
+	if len(c.cloneOf) < n {
+		c.cloneOf = append(c.cloneOf, make([]int32, n-len(c.cloneOf))...)
+		c.cloneGen = append(c.cloneGen, make([]uint32, n-len(c.cloneGen))...)
+	}
+	c.gen++
+	seen := func(id int32) bool { return c.cloneGen[id] == c.gen }
+	copies := c.cloneList[:0]
+	todo := append(c.cloneTodo[:0], q.start)
 	for len(todo) > 0 {
 		u := todo[len(todo)-1]
 		todo = todo[:len(todo)-1]
 		dup := c.states[u]
-		m[u] = c.insert(dup)
-		if dup.hasAlt() && dup.alt != noState {
-			if _, seen := m[dup.alt]; !seen {
-				todo = append(todo, dup.alt)
-			}
+		c.cloneOf[u], c.cloneGen[u] = c.insert(dup), c.gen
+		copies = append(copies, u)
+		if dup.hasAlt() && dup.alt != noState && !seen(dup.alt) {
+			todo = append(todo, dup.alt)
 		}
 		if u == q.end {
 			continue
 		}
-		if dup.next != noState {
-			if _, seen := m[dup.next]; !seen {
-				todo = append(todo, dup.next)
-			}
+		if dup.next != noState && !seen(dup.next) {
+			todo = append(todo, dup.next)
 		}
 	}
-	for _, v := range m {
-		s := &c.states[v]
+	mapped := func(id int32) int32 {
+		if int(id) < n && seen(id) {
+			return c.cloneOf[id]
+		}
+		return noState
+	}
+	for _, u := range copies {
+		s := &c.states[c.cloneOf[u]]
 		if s.next != noState {
-			s.next = mapped(m, s.next)
+			s.next = mapped(s.next)
 		}
 		if s.hasAlt() && s.alt != noState {
-			s.alt = mapped(m, s.alt)
+			s.alt = mapped(s.alt)
 		}
 	}
-	return seq{m[q.start], m[q.end]}
-}
-
-// mapped looks a link up in a clone map. libstdc++ would dereference end() for a link
-// leaving the fragment; that cannot happen for fragments the compiler clones.
-func mapped(m map[int32]int32, id int32) int32 {
-	if v, ok := m[id]; ok {
-		return v
-	}
-	return noState
+	c.cloneList, c.cloneTodo = copies, todo
+	return seq{c.cloneOf[q.start], c.cloneOf[q.end]}
 }
 
 // compileNFA parses pattern and returns the NFA (dummies eliminated), its byte sets and

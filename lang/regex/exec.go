@@ -36,13 +36,13 @@ type prog struct {
 // newProg keeps the states reachable from the start state and numbers them densely.
 func newProg(c *compiler) *prog {
 	st := c.states
-	index := make(map[int32]int32)
+	index := make([]int32, len(st))
+	for i := range index {
+		index[i] = -1
+	}
 	order := []int32{}
 	visit := func(id int32) {
-		if id < 0 {
-			return
-		}
-		if _, ok := index[id]; !ok {
+		if id >= 0 && index[id] < 0 {
 			index[id] = int32(len(order))
 			order = append(order, id)
 		}
