@@ -410,6 +410,9 @@ func TypeName(v Value) string {
 		if v.isBlackhole() {
 			return "a black hole"
 		}
+		if _, ok := v.code.(*appNode); ok {
+			return "a function application" // CppNix's tApp (map, genList, mapAttrs)
+		}
 		return "a thunk"
 	}
 	return "an unknown value"
