@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 )
@@ -39,6 +40,16 @@ func (e *ParseError) Error() string { return e.Msg }
 // against cwd. Query parameters without '=' are ignored with a warning
 // through log, as CppNix does.
 func ParseReference(uri, cwd string, log Logger) (Reference, error) {
+	if isWindowsPath(uri) {
+		// nixgo's addition: a Windows path ("C:\\nix", "C:/nix") is a
+		// chroot store, as a path with '/' is everywhere.
+		base, query, _ := strings.Cut(uri, "?")
+		params, err := decodeQuery(query, log)
+		if err != nil {
+			return Reference{}, err
+		}
+		return Reference{Scheme: "local", Authority: filepath.ToSlash(filepath.Clean(base)), Params: params}, nil
+	}
 	if m := uriRegexp.FindStringSubmatch(uri); m != nil {
 		return parseURL(uri, m, log)
 	}
@@ -203,6 +214,12 @@ func percentEncode(s, keep string) string {
 		}
 	}
 	return b.String()
+}
+
+// isWindowsPath reports whether s starts with a drive letter, on Windows.
+func isWindowsPath(s string) bool {
+	return runtime.GOOS == "windows" && len(s) >= 3 && s[1] == ':' && (s[2] == '\\' || s[2] == '/') &&
+		('a' <= s[0] && s[0] <= 'z' || 'A' <= s[0] && s[0] <= 'Z')
 }
 
 // absPath makes p absolute against cwd and cleans it, as CppNix's absPath

@@ -62,9 +62,12 @@ func (s *Store) newTempDir() (*tempDir, error) {
 }
 
 // remove deletes the directory and what is left in it, then unlocks it.
+// Windows cannot delete a directory that is open: there the directory
+// itself goes after the unlock.
 func (t *tempDir) remove() {
 	removeAll(t.path)
 	t.f.Close()
+	removeAll(t.path)
 }
 
 // AddFromDump adds an object read from r (store.Adder).

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -81,6 +82,14 @@ func TestParseReference(t *testing.T) {
 		}
 		if got != tc.want || gotErr != tc.err {
 			t.Errorf("ParseReference(%q) = %q, %q; want %q, %q", tc.in, got, gotErr, tc.want, tc.err)
+		}
+	}
+	if runtime.GOOS == "windows" {
+		for _, in := range []string{`C:\x\st`, "C:/x/st/", `c:\x\.\st`} {
+			r, err := store.ParseReference(in, "/", nil)
+			if err != nil || r.Scheme != "local" || !strings.EqualFold(r.Authority, "C:/x/st") {
+				t.Errorf("ParseReference(%q) = %+v, %v", in, r, err)
+			}
 		}
 	}
 	var warned []string
