@@ -299,3 +299,43 @@ func TestCrashSafety(t *testing.T) {
 	paths, _ := s.QueryAllValidPaths(ctx)
 	t.Logf("%d valid paths after the crashes", len(paths))
 }
+
+// TestConcurrentProcesses runs several processes adding the same and
+// different objects to one store at once: all must succeed and the store
+// must verify.
+func TestConcurrentProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	root, data := testdir.New(t), testdir.New(t)
+	makeCrashData(t, data)
+	s := openTest(t, root)
+	s.Close()
+	var cmds []*exec.Cmd
+	var outs []*bytes.Buffer
+	for i, op := range []string{"add", "add", "add", "restore", "restore", "import", "import"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "NIXGO_CRASH_CHILD="+op, "NIXGO_CRASH_ROOT="+root,
+			"NIXGO_CRASH_DATA="+data, "NIXGO_CRASH_VARIANT="+strconv.Itoa(i%2))
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds, outs = append(cmds, cmd), append(outs, &out)
+	}
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("process %d: %v\n%s", i, err, outs[i])
+		}
+	}
+	s = openTest(t, root)
+	defer s.Close()
+	if bad, err := s.Verify(ctx, store.VerifyOptions{CheckContents: true}); bad || err != nil {
+		t.Errorf("verify: %v, %v", bad, err)
+	}
+	paths, _ := s.QueryAllValidPaths(ctx)
+	if len(paths) != 2+2+21 {
+		t.Errorf("%d valid paths, want 25", len(paths))
+	}
+}
