@@ -2,7 +2,10 @@
 
 package regex
 
-import "sync"
+import (
+	"strings"
+	"sync"
+)
 
 // Cache maps patterns to their compiled form (or compile error). Like CppNix's
 // RegexCache it never evicts: evaluations use a bounded set of literal patterns. The
@@ -34,7 +37,7 @@ func (c *Cache) Compile(pattern string) (*Regexp, error) {
 		c.mu.Unlock()
 		return prev.re, prev.err
 	}
-	c.m[pattern] = cacheEntry{re, err}
+	c.m[strings.Clone(pattern)] = cacheEntry{re, err} // the key may be a slice of a large string
 	c.mu.Unlock()
 	return re, err
 }

@@ -18,6 +18,7 @@ const (
 	opMatch                   // consume one byte in set arg
 	opAccept                  // the end of the pattern
 	opFail                    // never matches (guards dangling links)
+	opStar                    // opRepeat whose body is one opMatch (exec only)
 )
 
 // stateLimit is libstdc++'s _GLIBCXX_REGEX_STATE_LIMIT.

@@ -80,6 +80,12 @@ func newProg(c *compiler) *prog {
 		}
 	}
 	p.insts[fail] = inst{op: opFail, next: fail, alt: fail}
+	for i := range p.insts {
+		in := &p.insts[i]
+		if body := &p.insts[in.alt]; in.op == opRepeat && body.op == opMatch && body.next == int32(i) {
+			in.op, in.set = opStar, body.set
+		}
+	}
 	p.memoSlot = make([]int32, len(p.insts))
 	for i := range p.memoSlot {
 		p.memoSlot[i] = -1
@@ -127,7 +133,7 @@ func (p *prog) closure(stopAtCaret bool) (first byteSet, nullable bool) {
 			if !stopAtCaret {
 				todo = append(todo, in.next)
 			}
-		case opAlt, opRepeat:
+		case opAlt, opRepeat, opStar:
 			todo = append(todo, in.alt, in.next)
 		default:
 			todo = append(todo, in.next)
@@ -146,6 +152,7 @@ const (
 	fSetCapture              // undo a capture update
 	fSetLoop                 // undo a visit counter update
 	fMemo                    // a subtree after a byte match is done: remember a failure
+	fGreedy                  // opStar: leave the loop one byte earlier
 )
 
 type frame struct {
@@ -245,6 +252,14 @@ func (m *machine) run(p *prog, s string, start int, exact, notNull bool) bool {
 				continue
 			}
 			f = frame{kind: fExplore, st: insts[f.st].next, pos: f.pos}
+		case fGreedy:
+			if hasSol {
+				continue
+			}
+			if f.n > f.pos {
+				stack = append(stack, frame{kind: fGreedy, st: f.st, pos: f.pos, n: f.n - 1})
+			}
+			f = frame{kind: fExplore, st: insts[f.st].next, pos: f.n}
 		}
 
 		// Explore from f.st, following single successors in a loop and pushing
@@ -288,6 +303,47 @@ func (m *machine) run(p *prog, s string, start int, exact, notNull bool) bool {
 				stack = append(stack, frame{kind: fAltRight, st: st, pos: pos})
 				st = in.alt
 				continue
+			case opStar:
+				// A loop over a single byte set (x*, the tail of x+) with
+				// libstdc++'s recursion unrolled: consume bytes while they
+				// match, then try the continuation at each end position,
+				// longest first, until a solution is found. The visit counter
+				// keeps the value of the once-more branch while that branch
+				// runs (libstdc++ has a different but equally stale value
+				// there: one for a smaller position) and is restored before
+				// leaving at the starting position.
+				//
+				// Once the failure memo is on, the byte-by-byte loop below is
+				// used instead, so that every (state, position) after a byte
+				// is memoized.
+				if !memoOn {
+					l := in.arg
+					n0, p0 := m.loopN[l], m.loopPos[l]
+					if n0 >= 2 && p0 == pos {
+						break // entered twice here already: only leave
+					}
+					q := pos
+					for q < len(s) && in.set.has(s[q]) {
+						q++
+					}
+					if q == pos {
+						break // the once-more branch fails at once
+					}
+					stack = append(stack,
+						frame{kind: fLoopLeave, st: st, pos: pos},
+						frame{kind: fSetLoop, st: l, pos: p0, n: n0})
+					if n0 == 0 || p0 != pos {
+						m.loopPos[l], m.loopN[l] = pos, 1
+					} else {
+						m.loopN[l]++
+					}
+					if q-1 > pos {
+						stack = append(stack, frame{kind: fGreedy, st: st, pos: pos + 1, n: q - 1})
+					}
+					pos = q
+					break
+				}
+				fallthrough
 			case opRepeat:
 				stack = append(stack, frame{kind: fLoopLeave, st: st, pos: pos})
 				// _M_rep_once_more: a loop state may be entered at most twice

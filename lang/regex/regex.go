@@ -92,11 +92,19 @@ func (re *Regexp) AppendMatchFull(dst []int, s string) (loc []int, ok bool) {
 // returns) runs from the end of the previous match, or from 0, to the start of the
 // next.
 func (re *Regexp) SplitMatches(s string) [][]int {
-	var out [][]int
+	var flat []int
 	re.ForEachMatch(s, func(loc []int) bool {
-		out = append(out, append([]int(nil), loc...))
+		flat = append(flat, loc...)
 		return true
 	})
+	if flat == nil {
+		return nil
+	}
+	w := 2 * re.prog.ngroups
+	out := make([][]int, len(flat)/w)
+	for i := range out {
+		out[i] = flat[i*w : (i+1)*w : (i+1)*w]
+	}
 	return out
 }
 
