@@ -152,7 +152,7 @@ func (s *Store) AddFromDump(ctx context.Context, r io.Reader, name string, opts 
 // content address, NAR hash and size, and the references found by
 // scanning among opts.ScanReferences.
 func (s *Store) writeObject(obj string, r io.Reader, opts store.AddOptions) (*store.PathInfo, []storepath.StorePath, error) {
-	doSync := !s.cfg.NoSyncContents
+	doSync := !s.cfg.NoSyncContents && !hasSyncfs
 	methodsMatch := (opts.Serialisation == store.SerialNAR) == (opts.Method == storepath.MethodNAR)
 	caHasher := hash.NewHasher(opts.Algo)
 	narHasher := hash.NewHasher(hash.SHA256)
@@ -273,7 +273,7 @@ func (s *Store) install(ctx context.Context, info *store.PathInfo, obj string) e
 
 func (s *Store) finishInstall(ctx context.Context, info *store.PathInfo, real string) error {
 	if !s.cfg.NoSyncContents {
-		if err := fsyncDir(s.realDir); err != nil {
+		if err := syncStoreFS(s.realDir); err != nil {
 			return err
 		}
 	}
@@ -327,7 +327,7 @@ func (s *Store) AddNAR(ctx context.Context, info *store.PathInfo, r io.Reader, o
 	defer tmp.remove()
 	obj := tmp.path + "/x"
 	h := hash.NewHasher(hash.SHA256)
-	if err := s.restore(obj, br, !s.cfg.NoSyncContents, h); err != nil {
+	if err := s.restore(obj, br, !s.cfg.NoSyncContents && !hasSyncfs, h); err != nil {
 		return err
 	}
 	if err := s.checkImported(info, obj, h); err != nil {

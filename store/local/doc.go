@@ -36,10 +36,12 @@
 // # Writing safely
 //
 // An object is written into a locked temporary directory "tmp-…" of the store
-// (CppNix's collector skips locked ones), with each file and directory synced
-// (unless Config.NoSyncContents), then, under the path's lock file, moved to
-// its path with rename(2), the store directory synced, its metadata
-// canonicalised, and only then registered in one transaction. Hence a process
+// (CppNix's collector skips locked ones), then, under the path's lock file,
+// moved to its path with rename(2), made durable (unless
+// Config.NoSyncContents: on Linux one syncfs(2) of the store's file system,
+// elsewhere an fsync of each file and directory as it is written and of the
+// store directory after the rename), its metadata canonicalised, and only
+// then registered in one transaction. Hence a process
 // killed at any moment leaves either nothing, a temporary directory, or an
 // invalid path (deleted by the next add or a GC): never a valid path with
 // missing or partial contents. A malformed NAR, or one whose hash, size or
@@ -61,7 +63,8 @@
 // # Differences from CppNix
 //
 // Contents are synced before registration by default (CppNix only with
-// fsync-store-paths). Temporary root files are named "<pid>-<n>" rather than
+// fsync-store-paths, with an fsync per file); on a file system with much
+// unrelated dirty data, syncfs can take a while. Temporary root files are named "<pid>-<n>" rather than
 // "<pid>", so that several stores opened by one process do not clash (CppNix's
 // collector reads the leading number only). Substitution and rebuilding are
 // not available, so repair (verify --repair) reports "cannot repair path".
