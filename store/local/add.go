@@ -94,8 +94,11 @@ func (s *Store) AddFromDump(ctx context.Context, r io.Reader, name string, opts 
 			ca := storepath.ContentAddress{Method: opts.Method, Hash: hash.Sum(opts.Algo, buf)}
 			refs := storepath.SortPaths(append([]storepath.StorePath(nil), opts.References...))
 			if p, err := s.dir.MakeFixedOutputPathFromCA(name, ca, storepath.References{Others: refs}); err == nil {
+				if err := s.AddTempRoot(ctx, p); err != nil {
+					return zero, err
+				}
 				if ok, err := s.IsValidPath(ctx, p); err == nil && ok {
-					return p, s.AddTempRoot(ctx, p)
+					return p, nil
 				}
 			}
 			r = bytes.NewReader(buf)
