@@ -137,6 +137,20 @@ check "CppNix verifies the shared store" verify ref "$E"
 check "nixgo verifies the shared store" verify go "$E"
 ls "$E/nix/store" | grep '\.drv$' | wc -l | grep -qx 136 && ok "the shared store has the 136 .drv files" || fail "shared store .drv count"
 
+echo "== CppNix's garbage collector honours nixgo's roots"
+G=$T/G
+(cd "$T" && "$go" --store "$G" -E 'derivation { name = "rooted"; system = "x"; builder = "/bin/sh"; }' --add-root "$T/root" >/dev/null 2>&1)
+(cd "$T" && "$go" --store "$G" -E 'derivation { name = "garbage"; system = "x"; builder = "/bin/sh"; }' >/dev/null 2>&1)
+echo "in use" | "$tool" --store "$G" add-text in-use 8 >"$T/held" &
+holder=$!
+sleep 2
+"$ref" nix-store --store "$G" --gc >"$T/gc.out" 2>&1 || { fail "CppNix's GC"; cat "$T/gc.out"; }
+ls "$G/nix/store" | grep -q -- '-rooted.drv$' && ok "a path rooted with nixgo's --add-root survives CppNix's GC" || fail "rooted path collected"
+ls "$G/nix/store" | grep -q -- '-garbage.drv$' && fail "garbage not collected" || ok "an unrooted path is collected"
+ls "$G/nix/store" | grep -q -- '-in-use$' && ok "a path in use by a running nixgo (temporary root) survives CppNix's GC" || fail "temporary root not honoured"
+wait $holder
+check "nixgo verifies the store after CppNix's GC" verify go "$G"
+
 echo "== a NAR with '..' is refused and writes nothing"
 python3 - "$T/bad.nar" <<'EOF'
 import struct, sys

@@ -12,7 +12,7 @@
 //	storetool --store URI references PATH            nix-store -q --references
 //	storetool --store URI referrers PATH             nix-store -q --referrers
 //	storetool --store URI add PATH...                nix-store --add
-//	storetool --store URI add-text NAME < TEXT
+//	storetool --store URI add-text NAME [SECONDS] < TEXT   (then keep the store open)
 //	storetool --store URI export PATH... > FILE      nix-store --export
 //	storetool --store URI import < FILE              nix-store --import
 //	storetool --store URI optimise
@@ -26,7 +26,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nixgo/nixgo/config"
 	"github.com/nixgo/nixgo/format/storepath"
@@ -170,6 +172,12 @@ func run(args []string) error {
 			return err
 		}
 		fmt.Fprintln(out, s.Dir().Path(p))
+		if len(rest) > 1 {
+			// Hold the store (and the path's temporary root) open.
+			out.Flush()
+			secs, _ := strconv.Atoi(rest[1])
+			time.Sleep(time.Duration(secs) * time.Second)
+		}
 	case "export":
 		ps, err := paths()
 		if err != nil {
