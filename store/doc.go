@@ -57,8 +57,9 @@
 // warnings arrive without the "warning: " prefix, which the logger adds, and
 // errors as CppNix prints them (with "error: " where CppNix uses logError).
 //
-// Every method takes a context.Context; cancelling it stops long operations
-// between files or database statements.
+// Methods that do I/O take a context.Context: cancelling it interrupts
+// database statements and stops Verify, Optimise and Import between paths
+// (an object being written is abandoned whole, never registered in part).
 //
 // # For command implementers
 //
