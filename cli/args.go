@@ -78,8 +78,8 @@ func (p *argParser) addLegacy() {
 		name := name
 		p.add(name, 0, 1, func(v []string) error { return p.e.cfg.SetFromFlag(name, v[0]) })
 	}
-	p.add("readonly-mode", 0, 0, set("readonly-mode"))
-	p.add("no-gc-warning", 0, 0, func([]string) error { return nil })
+	p.add("readonly-mode", 0, 0, func([]string) error { p.e.readOnlyMode = true; return nil })
+	p.add("no-gc-warning", 0, 0, func([]string) error { p.e.noGCWarning = true; return nil })
 	p.add("store", 0, 1, func(v []string) error { return p.e.cfg.SetFromFlag("store", v[0]) })
 }
 

@@ -26,6 +26,11 @@ type env struct {
 	getenv func(string) (string, bool)
 	log    *logger
 	cfg    *config.Config
+	// readOnlyMode is CppNix's settings.readOnlyMode (--dry-run, --readonly-mode):
+	// paths are computed, not written.
+	readOnlyMode bool
+	// noGCWarning silences the warning about results without --add-root.
+	noGCWarning bool
 }
 
 // Main runs the program with the given arguments and standard streams and returns

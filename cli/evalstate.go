@@ -86,6 +86,10 @@ func (e *env) newEvalState(s evalSetup) (*eval.State, error) {
 	if opts.Store == nil {
 		opts.Store = dummy.New(opts.StoreDir)
 	}
+	// The store names its paths in its own directory (local?store=/x).
+	if d, ok := opts.Store.(interface{ StoreDir() string }); ok && d.StoreDir() != "" {
+		opts.StoreDir = d.StoreDir()
+	}
 	st := eval.New(opts)
 	builtins.Install(st, builtins.Config{})
 	return st, nil

@@ -72,7 +72,9 @@ func (e *env) instantiateValue(st *eval.State, a *instantiateArgs, autoArgs *eva
 		if a.gcRoot == "" {
 			if !is.gcWarned {
 				is.gcWarned = true
-				e.log.warn("you did not specify '--add-root'; the result might be removed by the garbage collector")
+				if !e.noGCWarning {
+					e.log.warn("you did not specify '--add-root'; the result might be removed by the garbage collector")
+				}
 			}
 		} else {
 			rootName := absPath(a.gcRoot)

@@ -82,7 +82,7 @@ func runInstantiate(e *env) error {
 		case "--strict":
 			a.strict = true
 		case "--dry-run":
-			_ = e.cfg.Set("readonly-mode", "true")
+			e.readOnlyMode = true
 		default:
 			if strings.HasPrefix(arg, "-") && arg != "" {
 				return 0, nil

@@ -50,11 +50,8 @@ func (e *env) openEvalStore(ctx context.Context) (*evalstore.Adapter, error) {
 		return nil, err
 	}
 	a := evalstore.New(ctx, s)
-	// CppNix's readOnlyMode is not a setting; the flags that set it
-	// (--dry-run, --readonly-mode) try to set one, which config may not
-	// define.
-	if _, ok := e.cfg.Lookup("readonly-mode"); ok {
-		a.ReadOnly = e.cfg.Bool("readonly-mode")
-	}
+	// CppNix's readOnlyMode is not a setting but a flag (--dry-run,
+	// --readonly-mode).
+	a.ReadOnly = e.readOnlyMode
 	return a, nil
 }

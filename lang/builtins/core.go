@@ -25,8 +25,19 @@ func realisePath(st *eval.State, pos token.Pos, v eval.Value) string {
 	p := st.CoerceToPath(token.NoPos, v, &ctx, "while realising the context of a path")
 	if len(ctx) > 0 {
 		realiseContext(st, pos, ctx, p)
+		// As CppNix's toRealPath: a path with context names a store object,
+		// whose files may be elsewhere (a chroot store).
+		if r, ok := st.Store.(RealPather); ok {
+			p = r.RealPath(p)
+		}
 	}
 	return p
+}
+
+// RealPather is implemented by stores whose files are not where their paths
+// say (a chroot store: /nix/store/x is in ROOT/nix/store/x).
+type RealPather interface {
+	RealPath(path string) string
 }
 
 // realiseContext makes sure the store paths of ctx exist, building derivation
