@@ -4,6 +4,8 @@
 
 package regex
 
+import "errors"
+
 // inst is one state of the compiled program (the reachable part of the NFA).
 type inst struct {
 	op   opcode
@@ -187,6 +189,13 @@ const memoMaxBits = 1 << 26
 // memoAfter is a variable only so that tests can switch the memo on from the start.
 var memoAfter = 1 << 12
 
+// stepLimit, if positive, makes run panic with errStepLimit after that many steps. It
+// is set only by the fuzz test: like libstdc++, matching has no limit (patterns such as
+// "0*++++++" backtrack super-exponentially in CppNix too).
+var stepLimit = 0
+
+var errStepLimit = errors.New("regex: step limit exceeded (tests only)")
+
 func newMachine(p *prog) *machine {
 	return &machine{
 		stack:   make([]frame, 0, 64),
@@ -214,7 +223,7 @@ func (m *machine) run(p *prog, s string, start int, exact, notNull bool) bool {
 	hasSol := false
 	solPos := -1
 	accepted := 0   // number of solutions accepted so far
-	steps := 0      // frames popped, until the memo is switched on
+	steps := 0      // frames popped
 	memoOn := false // whether m.memo is in use
 	width := len(s) + 1
 	stack := append(m.stack[:0], frame{kind: fExplore, st: p.start, pos: start})
@@ -223,10 +232,10 @@ func (m *machine) run(p *prog, s string, start int, exact, notNull bool) bool {
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if !memoOn {
-			if steps++; steps == memoAfter {
-				memoOn = m.startMemo(p, width)
-			}
+		if steps++; steps == memoAfter {
+			memoOn = m.startMemo(p, width)
+		} else if steps == stepLimit {
+			panic(errStepLimit)
 		}
 		switch f.kind {
 		case fMemo:
