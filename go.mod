@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/BurntSushi/toml v1.5.0
+	github.com/dsnet/compress v0.0.1
 	golang.org/x/sys v0.49.0
 	modernc.org/sqlite v1.61.1
 )

@@ -7,6 +7,7 @@ package cli
 func legacyCommands() map[string]func(e *env) error {
 	return map[string]func(e *env) error{
 		"nix-instantiate": runInstantiate,
+		"nix-build":       runNixBuild,
 	}
 }
 
