@@ -52,6 +52,9 @@ func runNix(e *env) error {
 	if len(words) == 0 {
 		return usagef("no subcommand specified")
 	}
+	if len(words) <= 2 && isCommandPrefix(cmds, words[:1]) {
+		return e.commandGroupError(cmds, words)
+	}
 	err := &usageError{msg: fmt.Sprintf("'%s' is not a recognised command", strings.Join(words, " "))}
 	if len(words) == 1 {
 		if sugg := eval.Suggest(cppNixCommands, words[0]); sugg != "" {
@@ -108,4 +111,54 @@ func nixHelp(e *env) error {
 		fmt.Fprintf(e.stdout, "  %-20s %s\n", c.name, c.summary)
 	}
 	return nil
+}
+
+// commandGroupError is CppNix's error for a command group ("nix store")
+// without a known subcommand: the list of its subcommands, or the unknown
+// word with suggestions.
+func (e *env) commandGroupError(cmds []nixCommand, words []string) error {
+	if err := e.requireNixCommand(); err != nil {
+		return err
+	}
+	var subs []string
+	for _, c := range cmds {
+		if rest, ok := strings.CutPrefix(c.name, words[0]+" "); ok {
+			subs = append(subs, rest)
+		}
+	}
+	if len(words) == 2 {
+		err := &usageError{msg: fmt.Sprintf("'%s' is not a recognised command", words[1])}
+		if sugg := eval.Suggest(subs, words[1]); sugg != "" {
+			err.msg += "\n       " + sugg
+		}
+		return err
+	}
+	// CppNix renders "`nix X` requires a sub-command. Available
+	// sub-commands:" and a list as Markdown for a 60-column terminal;
+	// the error printer indents continuation lines by 7.
+	sort.Slice(subs, func(i, j int) bool { return subs[i]+"`" < subs[j]+"`" })
+	msg := wrapWords(fmt.Sprintf("nix %s requires a sub-command. Available sub-commands:", words[0]), 60)
+	msg = strings.ReplaceAll(msg, "\n", "\n       ") + "\n"
+	for _, s := range subs {
+		msg += "\n         · " + s
+	}
+	return &usageError{msg: msg}
+}
+
+// wrapWords breaks s into lines of at most width bytes at spaces.
+func wrapWords(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for i, w := range strings.Fields(s) {
+		if i > 0 && n+1+len(w) > width {
+			b.WriteByte('\n')
+			n = 0
+		} else if i > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
 }

@@ -178,9 +178,11 @@ func (s *Store) nullPath(p storepath.StorePath) any {
 // readDerivation reads and parses a .drv file of the store, valid or not
 // (CppNix's readInvalidDerivation).
 func (s *Store) readDerivation(p storepath.StorePath) (*derivation.Derivation, error) {
-	text, err := os.ReadFile(s.RealPath(p))
+	real := s.RealPath(p)
+	text, err := os.ReadFile(real)
 	if err != nil {
-		return nil, fmt.Errorf("reading file '%s': %w", s.dir.Path(p), unwrapPath(err))
+		// CppNix's readFile names the physical path.
+		return nil, fmt.Errorf("opening file '%s': %s", real, strerror(err))
 	}
 	name, err := p.DrvName()
 	if err != nil {
