@@ -76,7 +76,7 @@ func init() {
 // (the build log), as CppNix's child does.
 func builtinMain() int {
 	var req builtinRequest
-	if err := json.Unmarshal([]byte(os.Getenv(sandbox.BuiltinEnv)), &req); err != nil {
+	if err := json.NewDecoder(os.Stdin).Decode(&req); err != nil {
 		fmt.Fprintf(os.Stderr, "reading the builtin builder's request: %v\n", err)
 		return 1
 	}
@@ -88,7 +88,7 @@ func builtinMain() int {
 		err = fmt.Errorf("unsupported builtin builder '%s'", strings.TrimPrefix(req.Builder, "builtin:"))
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "%s\n", err.Error())
+		fmt.Fprintf(os.Stderr, "%s\n", errorWhat(err))
 		return 1
 	}
 	return 0

@@ -101,8 +101,7 @@ func (w *worker) run(paths []DerivedPath) ([]Result, error) {
 			tops[i].opaque = w.opaqueResult(p)
 			continue
 		}
-		g := w.makeGoal(p.Path, p.Outputs, w.o.Mode)
-		w.tops[g] = true
+		g := w.makeTopGoal(p.Path, p.Outputs, w.o.Mode)
 		tops[i].g = g
 	}
 	w.loop()
@@ -197,14 +196,30 @@ func (w *worker) spawn(fn func() func()) {
 // makeGoal returns the goal for drvPath, creating it, or adding outputs
 // to the wanted ones of an existing goal.
 func (w *worker) makeGoal(drvPath storepath.StorePath, outputs []string, mode Mode) *goal {
+	return w.getGoal(drvPath, outputs, mode, false)
+}
+
+// makeTopGoal is makeGoal for a requested path: the goal is a top goal
+// before it starts (it may finish at once).
+func (w *worker) makeTopGoal(drvPath storepath.StorePath, outputs []string, mode Mode) *goal {
+	return w.getGoal(drvPath, outputs, mode, true)
+}
+
+func (w *worker) getGoal(drvPath storepath.StorePath, outputs []string, mode Mode, top bool) *goal {
 	if g, ok := w.goals[drvPath]; ok {
 		if g.addWanted(outputs) {
+			if top && !g.finished {
+				w.tops[g] = true
+			}
 			return g
 		}
 		// Finished without the new outputs: start again.
 	}
 	g := newGoal(w, drvPath, outputs, mode)
 	w.goals[drvPath] = g
+	if top {
+		w.tops[g] = true
+	}
 	w.expectedBuilds++
 	w.updateProgress()
 	g.init()

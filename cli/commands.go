@@ -31,6 +31,8 @@ type nixCommand struct {
 func nixCommands() []nixCommand {
 	return []nixCommand{
 		{name: "eval", summary: "Evaluate a Nix expression.", run: runNixEval},
+		{name: "build", summary: "Build a derivation or fetch a store path.", run: runNixBuildCmd},
+		{name: "log", summary: "Show the build log of the specified packages or paths, if available.", run: runNixLog},
 		{name: "hash path", summary: "Print cryptographic hash of the NAR serialisation of a path.", run: runNixHashPath(storepath.MethodNAR)},
 		{name: "hash file", summary: "Print cryptographic hash of a regular file.", run: runNixHashPath(storepath.MethodFlat)},
 		{name: "hash convert", summary: "Convert between hash formats.", run: runNixHashConvert},

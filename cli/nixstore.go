@@ -36,6 +36,10 @@ type nixStoreOp struct {
 // nixStoreOps returns nix-store's operations, in the order of --help.
 func nixStoreOps() []nixStoreOp {
 	return []nixStoreOp{
+		{flags: []string{"--realise", "--realize", "-r"}, name: "realise", usage: "--realise/-r PATHS...",
+			summary: "build or fetch store paths and print their outputs", run: opRealise},
+		{flags: []string{"--read-log", "-l"}, name: "read-log", usage: "--read-log/-l PATHS...",
+			summary: "print the build log of a derivation or of the deriver of a path", run: opReadLog},
 		{flags: []string{"--add", "-A"}, name: "add", usage: "--add PATHS...",
 			summary: "add files or directories to the store and print their store paths", run: opAdd},
 		{flags: []string{"--add-fixed"}, name: "add-fixed", usage: "--add-fixed [--recursive] ALGO PATHS...",

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -73,19 +74,20 @@ func builderCmd(spec *helperSpec) (*exec.Cmd, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open '/dev/null': %v", err)
 	}
-	path, args, env := spec.Path, spec.Args, spec.Env
+	path, args := spec.Path, spec.Args
+	var stdin io.Reader = devNull
 	if spec.Builtin != "" {
 		// The magic link reaches this executable although it is not
 		// inside the new root.
-		path, args, env = builtinCommand(&Command{Builtin: spec.Builtin}, "/proc/self/exe")
-		env = append(append([]string(nil), spec.Env...), env...)
+		path, args = builtinCommand("/proc/self/exe")
+		stdin = strings.NewReader(spec.Builtin)
 	}
 	return &exec.Cmd{
 		Path:   path,
 		Args:   args,
-		Env:    env,
+		Env:    spec.Env,
 		Dir:    spec.Dir,
-		Stdin:  devNull,
+		Stdin:  stdin,
 		Stdout: os.Stdout,
 		Stderr: os.Stderr,
 		SysProcAttr: &syscall.SysProcAttr{

@@ -57,10 +57,6 @@ import (
 // BuiltinArg0 is argv[0] of a process that runs a builtin builder.
 const BuiltinArg0 = "nixgo-builtin"
 
-// BuiltinEnv is the environment variable that carries a builtin builder's
-// request.
-const BuiltinEnv = "NIXGO_BUILTIN_REQUEST"
-
 // Command describes one builder process.
 type Command struct {
 	// Path is the program to run; Args its arguments, Args[0] being the
@@ -184,10 +180,10 @@ func selfExecutable() (string, error) {
 	return os.Executable()
 }
 
-// builtinCommand returns the program, arguments and environment that run
-// the builtin builder of cmd.
-func builtinCommand(cmd *Command, self string) (string, []string, []string) {
-	return self, []string{BuiltinArg0}, []string{BuiltinEnv + "=" + cmd.Builtin}
+// builtinCommand returns the program and arguments that run the builtin
+// builder of cmd, which reads cmd.Builtin on its standard input.
+func builtinCommand(self string) (string, []string) {
+	return self, []string{BuiltinArg0}
 }
 
 // envValue returns the value of name in env.

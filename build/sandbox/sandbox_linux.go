@@ -54,19 +54,21 @@ func Start(cmd *Command) (*Process, error) {
 // startPlain runs the builder without a sandbox, in a new session (so in a
 // new process group, without controlling terminal), stdin /dev/null.
 func startPlain(cmd *Command, out *os.File) (*Process, error) {
-	path, args, env := cmd.Path, cmd.Args, cmd.Env
+	path, args := cmd.Path, cmd.Args
+	var stdin io.Reader
 	if cmd.Builtin != "" {
 		self, err := selfExecutable()
 		if err != nil {
 			return nil, err
 		}
-		path, args, env = builtinCommand(cmd, self)
-		env = append(append([]string(nil), cmd.Env...), env...)
+		path, args = builtinCommand(self)
+		stdin = strings.NewReader(cmd.Builtin)
 	}
 	c := &exec.Cmd{
 		Path:   path,
 		Args:   args,
-		Env:    env,
+		Env:    cmd.Env,
+		Stdin:  stdin,
 		Dir:    cmd.Dir,
 		Stdout: out,
 		Stderr: out,

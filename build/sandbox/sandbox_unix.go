@@ -25,7 +25,8 @@ func Start(cmd *Command) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	path, args, env := cmd.Path, cmd.Args, cmd.Env
+	path, args := cmd.Path, cmd.Args
+	var stdin io.Reader
 	if cmd.Builtin != "" {
 		self, err := selfExecutable()
 		if err != nil {
@@ -33,13 +34,14 @@ func Start(cmd *Command) (*Process, error) {
 			w.Close()
 			return nil, err
 		}
-		path, args, env = builtinCommand(cmd, self)
-		env = append(append([]string(nil), cmd.Env...), env...)
+		path, args = builtinCommand(self)
+		stdin = strings.NewReader(cmd.Builtin)
 	}
 	c := &exec.Cmd{
 		Path:        path,
 		Args:        args,
-		Env:         env,
+		Env:         cmd.Env,
+		Stdin:       stdin,
 		Dir:         cmd.Dir,
 		Stdout:      w,
 		Stderr:      w,
@@ -85,5 +87,3 @@ func capitalise(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
-
-var _ io.Reader = (*os.File)(nil)

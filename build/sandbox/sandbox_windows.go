@@ -30,8 +30,7 @@ func Start(cmd *Command) (*Process, error) {
 		if err != nil {
 			return nil, err
 		}
-		path, args, env = builtinCommand(cmd, self)
-		env = append(append([]string(nil), cmd.Env...), env...)
+		path, args = builtinCommand(self)
 	}
 	job, err := windows.CreateJobObject(nil, nil)
 	if err != nil {
@@ -50,7 +49,14 @@ func Start(cmd *Command) (*Process, error) {
 		return nil, err
 	}
 	defer w.Close()
-	nul, err := os.Open(os.DevNull)
+	var nul *os.File
+	var reqW *os.File
+	if cmd.Builtin != "" {
+		// A builtin builder reads its request on standard input.
+		nul, reqW, err = os.Pipe()
+	} else {
+		nul, err = os.Open(os.DevNull)
+	}
 	if err != nil {
 		windows.CloseHandle(job)
 		r.Close()
@@ -73,6 +79,12 @@ func Start(cmd *Command) (*Process, error) {
 	}
 	windows.ResumeThread(pi.Thread)
 	windows.CloseHandle(pi.Thread)
+	if reqW != nil {
+		go func() {
+			reqW.WriteString(cmd.Builtin)
+			reqW.Close()
+		}()
+	}
 	var once sync.Once
 	closeJob := func() { once.Do(func() { windows.CloseHandle(job) }) }
 	return &Process{
