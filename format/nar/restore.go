@@ -102,7 +102,9 @@ func (rs *restorer) restore(root string, h *Header, nr *Reader) error {
 	case TypeSymlink:
 		err := rs.symlink(h.LinkTarget, p)
 		if errors.Is(err, os.ErrExist) {
-			return rs.existsError(p)
+			if cerr := rs.caseCollision(p); cerr != nil {
+				return cerr
+			}
 		}
 		return err
 	}
