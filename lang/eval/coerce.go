@@ -28,6 +28,19 @@ func (st *State) CoerceToString(pos token.Pos, v Value, ctx *Context, errCtx str
 }
 
 func (st *State) coerceToString(pos token.Pos, v Value, ctx *Context, errCtx string, more, copyToStore, canonicalize bool) string {
+	return st.coerceToStringDepth(pos, v, ctx, errCtx, more, copyToStore, canonicalize, 0)
+}
+
+// coerceMaxDepth is the nesting of lists at which CppNix 2.26's coerceToString
+// runs out of C stack (measured: 152,000 nested lists convert, 156,000 do not);
+// it then exits with "stack overflow".
+const coerceMaxDepth = 154000
+
+// coerceToStringDepth is coerceToString inside depth nested lists.
+func (st *State) coerceToStringDepth(pos token.Pos, v Value, ctx *Context, errCtx string, more, copyToStore, canonicalize bool, depth int) string {
+	if depth > coerceMaxDepth {
+		st.Errorf(StackOverflow, token.NoPos, "stack overflow (possible infinite recursion)")
+	}
 	v = st.Force(v, pos)
 	switch x := v.(type) {
 	case *String:
@@ -70,7 +83,7 @@ func (st *State) coerceToString(pos token.Pos, v Value, ctx *Context, errCtx str
 			var sb strings.Builder
 			for i, e := range x.Elems {
 				st.frames = append(st.frames, frame{kind: fMsg, pos: pos, msg: errCtx})
-				s := st.coerceToString(pos, e, ctx, "while evaluating one element of the list", more, copyToStore, canonicalize)
+				s := st.coerceToStringDepth(pos, e, ctx, "while evaluating one element of the list", more, copyToStore, canonicalize, depth+1)
 				st.frames = st.frames[:len(st.frames)-1]
 				sb.WriteString(s)
 				if i < len(x.Elems)-1 {

@@ -55,6 +55,26 @@ type xmlPrinter struct {
 	ctx      *Context
 	w        *xmlWriter
 	drvsSeen map[string]bool
+	// stack approximates the C stack CppNix's printValueAsXML uses (see
+	// xmlStackLimit).
+	stack int
+}
+
+// CppNix 2.26 runs out of C stack converting about 105,000 nested lists or
+// 65,000 nested sets to XML (measured), and then exits with "stack overflow".
+// A list level costs xmlListCost and a set level xmlAttrsCost of xmlStackLimit.
+const (
+	xmlListCost   = 62
+	xmlAttrsCost  = 100
+	xmlStackLimit = 6_550_000
+)
+
+// enter accounts for one more level of nesting, failing as CppNix would.
+func (x *xmlPrinter) enter(cost int) {
+	x.stack += cost
+	if x.stack > xmlStackLimit {
+		x.st.Errorf(StackOverflow, token.NoPos, "stack overflow (possible infinite recursion)")
+	}
 }
 
 func (st *State) newXMLPrinter(strict, location bool, ctx *Context) *xmlPrinter {
@@ -116,16 +136,20 @@ func (x *xmlPrinter) value(v Value, pos token.Pos) {
 		if st.IsDerivation(v) {
 			x.derivation(v)
 		} else {
+			x.enter(xmlAttrsCost)
 			w.open("attrs", nil)
 			x.attrs(v)
 			w.closeElement()
+			x.stack -= xmlAttrsCost
 		}
 	case *List:
+		x.enter(xmlListCost)
 		w.open("list", nil)
 		for _, e := range v.Elems {
 			x.value(e, pos)
 		}
 		w.closeElement()
+		x.stack -= xmlListCost
 	case *Lambda:
 		x.lambda(v)
 	case Float:
