@@ -254,7 +254,17 @@ func (w *worker) failingExitStatus() int {
 
 // logError prints an error as CppNix's logError.
 func (w *worker) logError(err error) {
-	w.log.Log(store.LevelError, "error: "+indentError(err.Error()))
+	w.log.Log(store.LevelError, FormatError(err))
+}
+
+// FormatError renders an error as CppNix's logError: "error: " before it,
+// the other lines indented by its width, trailing spaces removed.
+func FormatError(err error) string {
+	s := "error: " + indentError(err.Error())
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return strings.TrimRight(s[:i], " ") + s[i:]
+	}
+	return strings.TrimRight(s, " ")
 }
 
 // indentError indents the lines after the first of a message by the

@@ -125,13 +125,24 @@ func (e *env) printMissingBuilds(ctx context.Context, s store.Store, paths []bui
 func buildFailure(err error) error {
 	var be *build.Error
 	if errors.As(err, &be) {
-		return &exitError{code: be.Status, msg: "error: " + indentErrorLines(be.Msg)}
+		return &exitError{code: be.Status, msg: errorText(be.Msg)}
 	}
-	return &exitError{code: 1, msg: "error: " + indentErrorLines(err.Error())}
+	return &exitError{code: 1, msg: errorText(err.Error())}
 }
 
-// indentLines indents the lines after the first by the width of "error: "
-// (CppNix's showErrorInfo).
+// errorText renders an error message as CppNix's showErrorInfo: "error: "
+// before it, the other lines indented by its width, trailing spaces
+// removed.
+func errorText(msg string) string {
+	s := "error: " + indentErrorLines(msg)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return strings.TrimRight(s[:i], " ") + s[i:]
+	}
+	return strings.TrimRight(s, " ")
+}
+
+// indentErrorLines indents the lines after the first by the width of
+// "error: " (CppNix's showErrorInfo).
 func indentErrorLines(msg string) string {
 	lines := strings.Split(strings.TrimRight(msg, "\n"), "\n")
 	for i := 1; i < len(lines); i++ {

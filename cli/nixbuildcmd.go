@@ -182,14 +182,14 @@ func throwBuildErrors(dir storepath.Dir, results []build.Result, log *buildLogge
 	switch {
 	case len(failed) == 1:
 		if failed[0].Err != nil {
-			return &exitError{code: 1, msg: "error: " + indentErrorLines(failed[0].Err.Error())}
+			return &exitError{code: 1, msg: errorText(failed[0].Err.Error())}
 		}
 		return &exitError{code: 1, msg: "error: build of '" + failed[0].Path.String(dir) + "' failed"}
 	case len(failed) > 1:
 		set := map[string]bool{}
 		for _, r := range failed {
 			if r.Err != nil {
-				log.Log(store.LevelError, "error: "+indentErrorLines(r.Err.Error()))
+				log.Log(store.LevelError, errorText(r.Err.Error()))
 			}
 			set["'"+r.Path.String(dir)+"'"] = true
 		}

@@ -57,7 +57,12 @@ func helperMain() {
 		unix.Setrlimit(unix.RLIMIT_CORE, &rl)
 	}
 	if err := cmd.Start(); err != nil {
-		fail("%v", startError(&Command{Path: spec.Path}, err))
+		// The builder could not be executed: it "failed with exit code
+		// 1", with the message in its log, as in CppNix.
+		io.WriteString(os.Stdout, execFailure(spec.Path, err))
+		io.WriteString(rep, "ok\n")
+		fmt.Fprintf(rep, "exit %d\n", 1<<8)
+		os.Exit(0)
 	}
 	io.WriteString(rep, "ok\n")
 	cmd.Wait()
@@ -72,7 +77,7 @@ func helperMain() {
 func builderCmd(spec *helperSpec) (*exec.Cmd, error) {
 	devNull, err := os.Open("/dev/null")
 	if err != nil {
-		return nil, fmt.Errorf("cannot open '/dev/null': %v", err)
+		return nil, fmt.Errorf("cannot open '/dev/null': %v", errnoString(err))
 	}
 	path, args := spec.Path, spec.Args
 	var stdin io.Reader = devNull
@@ -108,24 +113,24 @@ func setupSandbox(c *Chroot) error {
 		}
 	}
 	if err := unix.Sethostname([]byte("localhost")); err != nil {
-		return fmt.Errorf("cannot set host name: %v", err)
+		return fmt.Errorf("cannot set host name: %v", errnoString(err))
 	}
 	if err := unix.Setdomainname([]byte("(none)")); err != nil {
-		return fmt.Errorf("cannot set domain name: %v", err)
+		return fmt.Errorf("cannot set domain name: %v", errnoString(err))
 	}
 	if err := unix.Mount("", "/", "", unix.MS_PRIVATE|unix.MS_REC, ""); err != nil {
-		return fmt.Errorf("unable to make '/' private: %v", err)
+		return fmt.Errorf("unable to make '/' private: %v", errnoString(err))
 	}
 	root := c.Root
 	if err := unix.Mount(root, root, "", unix.MS_BIND, ""); err != nil {
-		return fmt.Errorf("unable to bind mount '%s': %v", root, err)
+		return fmt.Errorf("unable to bind mount '%s': %v", root, errnoString(err))
 	}
 	storeDir := root + c.StoreDir
 	if err := unix.Mount(storeDir, storeDir, "", unix.MS_BIND, ""); err != nil {
-		return fmt.Errorf("unable to bind mount the Nix store: %v", err)
+		return fmt.Errorf("unable to bind mount the Nix store: %v", errnoString(err))
 	}
 	if err := unix.Mount("", storeDir, "", unix.MS_SHARED, ""); err != nil {
-		return fmt.Errorf("unable to make '%s' shared: %v", storeDir, err)
+		return fmt.Errorf("unable to make '%s' shared: %v", storeDir, errnoString(err))
 	}
 	for _, b := range c.Binds {
 		if b.Source == "/proc" {
@@ -139,11 +144,11 @@ func setupSandbox(c *Chroot) error {
 		return err
 	}
 	if err := unix.Mount("none", root+"/proc", "proc", 0, ""); err != nil {
-		return fmt.Errorf("mounting /proc: %v", err)
+		return fmt.Errorf("mounting /proc: %v", errnoString(err))
 	}
 	if exists("/dev/shm") && exists(root+"/dev/shm") {
 		if err := unix.Mount("none", root+"/dev/shm", "tmpfs", 0, "size="+c.ShmSize); err != nil {
-			return fmt.Errorf("mounting /dev/shm: %v", err)
+			return fmt.Errorf("mounting /dev/shm: %v", errnoString(err))
 		}
 	}
 	if exists("/dev/pts/ptmx") && !exists(root+"/dev/ptmx") && exists(root+"/dev/pts") && !hasBind(c, "/dev/pts") {
@@ -162,11 +167,11 @@ func setupSandbox(c *Chroot) error {
 				return err
 			}
 		default:
-			return fmt.Errorf("mounting /dev/pts: %v", err)
+			return fmt.Errorf("mounting /dev/pts: %v", errnoString(err))
 		}
 	}
 	if err := os.Chmod(root+"/etc", 0o555); err != nil {
-		return fmt.Errorf("setting permissions on '%s': %v", root+"/etc", err)
+		return fmt.Errorf("setting permissions on '%s': %v", root+"/etc", errnoString(err))
 	}
 	return pivot(root)
 }
@@ -183,22 +188,22 @@ func hasBind(c *Chroot, target string) bool {
 // pivot makes root the root directory and detaches the old one.
 func pivot(root string) error {
 	if err := os.Chdir(root); err != nil {
-		return fmt.Errorf("cannot change directory to '%s': %v", root, err)
+		return fmt.Errorf("cannot change directory to '%s': %v", root, errnoString(err))
 	}
 	if err := os.Mkdir("real-root", 0o500); err != nil {
-		return fmt.Errorf("cannot create real-root directory: %v", err)
+		return fmt.Errorf("cannot create real-root directory: %v", errnoString(err))
 	}
 	if err := unix.PivotRoot(".", "real-root"); err != nil {
-		return fmt.Errorf("cannot pivot old root directory onto '%s': %v", root+"/real-root", err)
+		return fmt.Errorf("cannot pivot old root directory onto '%s': %v", root+"/real-root", errnoString(err))
 	}
 	if err := unix.Chroot("."); err != nil {
-		return fmt.Errorf("cannot change root directory to '%s': %v", root, err)
+		return fmt.Errorf("cannot change root directory to '%s': %v", root, errnoString(err))
 	}
 	if err := unix.Unmount("real-root", unix.MNT_DETACH); err != nil {
-		return fmt.Errorf("cannot unmount real root filesystem: %v", err)
+		return fmt.Errorf("cannot unmount real root filesystem: %v", errnoString(err))
 	}
 	if err := os.Remove("real-root"); err != nil {
-		return fmt.Errorf("cannot remove real-root directory: %v", err)
+		return fmt.Errorf("cannot remove real-root directory: %v", errnoString(err))
 	}
 	return nil
 }
@@ -211,11 +216,11 @@ func doBind(source, target string, optional bool) error {
 		if optional && os.IsNotExist(err) {
 			return nil
 		}
-		return fmt.Errorf("getting attributes of path '%s': %v", source, unwrap(err))
+		return fmt.Errorf("getting attributes of path '%s': %v", source, errnoString(unwrap(err)))
 	}
 	bind := func() error {
 		if err := unix.Mount(source, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
-			return fmt.Errorf("bind mount from '%s' to '%s' failed: %v", source, target, err)
+			return fmt.Errorf("bind mount from '%s' to '%s' failed: %v", source, target, errnoString(err))
 		}
 		return nil
 	}
@@ -271,7 +276,7 @@ func exists(p string) bool {
 func loopbackUp() error {
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM, 0)
 	if err != nil {
-		return fmt.Errorf("cannot open IP socket: %v", err)
+		return fmt.Errorf("cannot open IP socket: %v", errnoString(err))
 	}
 	defer unix.Close(fd)
 	ifr, err := unix.NewIfreq("lo")
@@ -280,7 +285,7 @@ func loopbackUp() error {
 	}
 	ifr.SetUint16(unix.IFF_UP | unix.IFF_LOOPBACK | unix.IFF_RUNNING)
 	if err := unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr); err != nil {
-		return fmt.Errorf("cannot set loopback interface flags: %v", err)
+		return fmt.Errorf("cannot set loopback interface flags: %v", errnoString(err))
 	}
 	return nil
 }

@@ -78,7 +78,10 @@ func startPlain(cmd *Command, out *os.File) (*Process, error) {
 		},
 	}
 	if err := c.Start(); err != nil {
-		return nil, startError(cmd, err)
+		// As in CppNix, where the forked child fails to exec, the
+		// message goes to the log and the builder fails.
+		io.WriteString(out, execFailure(cmd.Path, err))
+		return failedProcess(), nil
 	}
 	var once sync.Once
 	return &Process{
@@ -92,13 +95,22 @@ func startPlain(cmd *Command, out *os.File) (*Process, error) {
 	}, nil
 }
 
-// startError is CppNix's message when execve fails.
-func startError(cmd *Command, err error) error {
+// execFailure is what CppNix's child writes when execve fails (the
+// message of its SysError, without newline).
+func execFailure(path string, err error) string {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return fmt.Errorf("executing '%s': %s", cmd.Path, errnoString(err))
+	return fmt.Sprintf("executing '\x1b[35;1m%s\x1b[0m': %s", path, errnoString(err))
+}
+
+// failedProcess is a builder that could not be started: it exited with 1.
+func failedProcess() *Process {
+	return &Process{
+		wait: func() (Status, error) { return Status{Exited: true, Code: 1}, nil },
+		kill: func() {},
+	}
 }
 
 func errnoString(err error) string {
@@ -206,7 +218,8 @@ func startSandboxed(cmd *Command, out *os.File) (*Process, error) {
 	c.Wait()
 	repR.Close()
 	if strings.HasPrefix(line, "error ") {
-		return nil, errors.New(strings.TrimSuffix(line[len("error "):], "\n"))
+		// CppNix's trace for errors of the sandbox's setup.
+		return nil, errors.New("\n\u2026 while setting up the build environment\n\nerror: " + strings.TrimSuffix(line[len("error "):], "\n"))
 	}
 	st, _ := statusOf(c.ProcessState, nil)
 	return nil, fmt.Errorf("while setting up the build environment: helper %s (%v)", st, err)
