@@ -437,13 +437,13 @@ func (e *env) verifyPath(s store.Store, subs []store.Store, keys map[string]ed25
 		}
 		if got := h.Sum(); got != info.NarHash {
 			corrupted = 1
-			e.log.errorMsg(fmt.Sprintf("error: path '%s' was modified! expected hash '%s', got '%s'",
+			e.log.errorMsg(fmt.Sprintf("path '%s' was modified! expected hash '%s', got '%s'",
 				full, info.NarHash.Format(hash.Nix32, true), got.Format(hash.Nix32, true)))
 		}
 	}
 	if !a.noTrust && !e.trusted(s, subs, keys, info, a.sigsNeeded) {
 		untrusted = 1
-		e.log.errorMsg(fmt.Sprintf("error: path '%s' is untrusted", full))
+		e.log.errorMsg(fmt.Sprintf("path '%s' is untrusted", full))
 	}
 	return corrupted, untrusted, nil
 }

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/nixgo/nixgo/format/hash"
 	"github.com/nixgo/nixgo/format/nar"
@@ -56,7 +57,27 @@ func addPath(e *env, s store.Store, arg, name string, opts store.AddOptions) (st
 	if err := checkSourceExists(src); err != nil {
 		return storepath.StorePath{}, err
 	}
-	p, err := store.AddPath(contextOf(e), a, name, ospath.Native(src), opts, nil)
+	if opts.Method == 0 || opts.Method == storepath.MethodNAR {
+		p, err := store.AddPath(contextOf(e), a, name, ospath.Native(src), opts, nil)
+		return p, sysError(err)
+	}
+	return addFileSlow(e, a, src, name, opts)
+}
+
+// addFileSlow adds a regular file hashed flat or as text the way CppNix's
+// addToStoreSlow does: the store gets the file's NAR, so that an
+// executable file stays executable.
+func addFileSlow(e *env, a store.Adder, src, name string, opts store.AddOptions) (storepath.StorePath, error) {
+	if fi, err := os.Stat(ospath.Native(src)); err != nil {
+		return storepath.StorePath{}, sysError(err)
+	} else if fi.IsDir() {
+		return storepath.StorePath{}, fmt.Errorf("reading from file '%s': %s", src, strerrorOf(syscall.EISDIR))
+	}
+	opts.Serialisation = store.SerialNAR
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(nar.DumpPath(pw, ospath.Native(src))) }()
+	p, err := a.AddFromDump(contextOf(e), pr, name, opts)
+	pr.CloseWithError(io.ErrClosedPipe)
 	return p, sysError(err)
 }
 

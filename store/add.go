@@ -112,9 +112,9 @@ func (opts *AddOptions) Normalize() error {
 	}
 	switch opts.Method {
 	case storepath.MethodText:
-		if opts.Serialisation != SerialFlat {
-			return fmt.Errorf("text hashing requires a flat file")
-		}
+		// A NAR is allowed: it must hold one regular file, whose
+		// contents are hashed (CppNix's addToStoreSlow adds files so,
+		// keeping their execute bit).
 		if opts.Algo != hash.SHA256 {
 			return fmt.Errorf("text hashing requires SHA-256, not '%s'", opts.Algo)
 		}

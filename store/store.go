@@ -130,7 +130,8 @@ type AddOptions struct {
 	Serialisation Serialisation
 	// Method is the content-addressing method: storepath.MethodNAR,
 	// MethodFlat or MethodText. The zero value means the method matching
-	// Serialisation. MethodText requires SerialFlat.
+	// Serialisation. With MethodText or MethodFlat and SerialNAR, the NAR
+	// must hold one regular file, whose contents are hashed.
 	Method storepath.Method
 	// Algo is the hash algorithm of the content address (SHA-256 by
 	// default). MethodText requires SHA-256.

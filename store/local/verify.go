@@ -182,7 +182,8 @@ func (s *Store) verifyLinks(repair bool, log store.Logger) (bool, error) {
 			return bad, err
 		}
 		if got := h.Nix32(); got != name {
-			store.Logf(log, store.LevelError, "link %q was modified! expected hash %q, got '%s'", path, name, got)
+			// CppNix formats std::filesystem::path values, in quotes, inside its quotes.
+			store.Logf(log, store.LevelError, "link '\"%s\"' was modified! expected hash '\"%s\"', got '%s'", path, name, got)
 			if repair {
 				if err := os.Remove(path); err != nil {
 					return bad, err
