@@ -42,6 +42,9 @@ func runNix(e *env) error {
 		i++
 		for _, c := range cmds {
 			if c.name == strings.Join(words, " ") {
+				if wantsHelp(args[i:]) {
+					return nixCommandHelp(e, c)
+				}
 				return c.run(e, args[i:])
 			}
 		}

@@ -259,3 +259,27 @@ func TestStoreCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreCommandsHelp checks that every store command answers --help with
+// its usage, on standard output, successfully.
+func TestStoreCommandsHelp(t *testing.T) {
+	tests := [][]string{
+		{"nix-store", "--help"}, {"nix-store", "-q", "--help"}, {"nix-hash", "--help"},
+	}
+	for _, c := range nixCommands() {
+		if _, ok := nixCommandHelps[c.name]; ok {
+			tests = append(tests, append(append([]string{"nix"}, strings.Fields(c.name)...), "--help"))
+		}
+	}
+	for _, args := range tests {
+		var stdout, stderr bytes.Buffer
+		code := MainEnv(args, nil, &stdout, &stderr, func(string) (string, bool) { return "", false })
+		want := "Usage: " + args[0]
+		if args[0] == "nix" {
+			want = "Usage: " + strings.Join(args[:len(args)-1], " ") + " "
+		}
+		if code != 0 || !strings.HasPrefix(stdout.String(), want) || stderr.Len() > 0 {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, code, stdout.String(), stderr.String())
+		}
+	}
+}
