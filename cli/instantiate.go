@@ -214,7 +214,9 @@ func (e *env) processExpr(st *eval.State, a *instantiateArgs, autoArgs *eval.Att
 			case "json":
 				out = st.ToJSONTop(res, a.strict, st.DeterminePos(v, token.NoPos)) + "\n"
 			case "xml":
-				out = st.ToXMLTop(res, a.strict, a.location)
+				// Written as it is made, so that an error leaves the part written
+				// so far, closed, as CppNix's streamed output does.
+				st.WriteXMLTop(e.stdout, res, a.strict, a.location)
 			default:
 				if a.strict {
 					res = st.DeepForce(res)

@@ -99,7 +99,7 @@ func runNixEval(e *env, args []string) error {
 	if raw && jsonOut {
 		return usagef("--raw and --json are mutually exclusive")
 	}
-	st, err := e.newEvalState(evalSetup{args: &ea, readOnly: true})
+	st, err := e.newEvalState(evalSetup{args: &ea, readOnly: true, store: e.nixEvalStore()})
 	if err != nil {
 		return err
 	}

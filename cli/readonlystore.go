@@ -1,9 +1,11 @@
-// This file holds the store of nix-instantiate --eval: paths are computed and
-// nothing is written, so no store path a string refers to is valid.
+// This file holds the stores of evaluations that do not write to a real store:
+// nix-instantiate --eval computes paths and writes nothing, so no store path a
+// string refers to is valid; and CppNix's dummy:// store refuses writes.
 
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -45,4 +47,35 @@ func (s readOnlyStore) Realise(ctx eval.Context) error {
 		}
 	}
 	return nil
+}
+
+// dummyStoreURI reports whether the configured store is CppNix's dummy store.
+func (e *env) dummyStoreURI() bool {
+	u := e.cfg.String("store")
+	return u == "dummy://" || u == "dummy"
+}
+
+// unwritableStore is the dummy:// store where an evaluation writes to its
+// store (nix eval, nix-instantiate --read-write-mode): CppNix's dummy store
+// supports no additions.
+type unwritableStore struct{ eval.Store }
+
+var errDummyAdd = errors.New("operation 'addToStore' is not supported by store 'dummy'")
+
+func (unwritableStore) AddPath(name, src string, recursive bool, filter func(path, typ string) bool) (string, error) {
+	return "", errDummyAdd
+}
+
+func (unwritableStore) AddText(name, text string, refs []string) (string, error) {
+	return "", errDummyAdd
+}
+
+// nixEvalStore is the store of nix eval: one that computes paths, or the
+// dummy store refusing writes when dummy:// is configured.
+func (e *env) nixEvalStore() eval.Store {
+	s := dummy.New(e.cfg.Dirs().StoreDir)
+	if e.dummyStoreURI() {
+		return unwritableStore{s}
+	}
+	return s
 }

@@ -288,13 +288,23 @@ func (p *printer) printAttrs(a *Attrs, depth int) {
 		p.seen[a] = true
 	}
 	if p.o.Force && p.o.DerivationPaths && p.st.IsDerivation(a) {
-		p.sb.WriteString("«derivation")
+		// The store path is computed before anything is written; an error
+		// prints in place of the derivation, as CppNix's print catches it.
+		sp := ""
 		if d := a.Get(p.st.sDrvPath); d != nil {
-			var ctx Context
-			sp := p.st.CoerceToStorePath(d.Pos, d.Value, &ctx, "while evaluating the drvPath of a derivation")
-			p.sb.WriteString(" " + sp)
+			err := p.st.catch(func() {
+				var ctx Context
+				sp = " " + p.st.CoerceToStorePath(d.Pos, d.Value, &ctx, "while evaluating the drvPath of a derivation")
+			})
+			if err != nil {
+				if p.o.ThrowErrors {
+					panic(err)
+				}
+				p.sb.WriteString("«error: " + err.Msg + "»")
+				return
+			}
 		}
-		p.sb.WriteString("»")
+		p.sb.WriteString("«derivation" + sp + "»")
 		return
 	}
 	if depth >= p.o.MaxDepth {
