@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # crash.sh: kills nixgo with SIGKILL at random moments while it adds a large
-# tree, restores a NAR (addToStore from a NAR with known metadata) and
-# imports an export into one store, ITER times each (default 40; the test
-# is TestCrashSafety in store/local), then checks the store with nixgo's and
-# CppNix's nix-store --verify --check-contents. Output recorded in
-# RESULTS.md.
+# tree, restores a NAR and imports an export, ITER times each (default 40):
+# first through the library (TestCrashSafety in store/local: AddPath, AddNAR
+# with known metadata, Import), then through the real commands (nix store
+# add, nix-store --import, nix-store --restore), checking the store with
+# nixgo's nix-store --verify --check-contents after every kill; at the end
+# both stores are checked with nixgo's and CppNix's nix-store --verify
+# --check-contents. Output recorded in RESULTS.md.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -18,15 +20,104 @@ echo "== killing nixgo $((3 * ${ITER:-40})) times (store $T/store)"
   grep -E 'crash_test.go|^(--- |ok|FAIL)' | sed 's/^ *//'
 [ "${PIPESTATUS[0]}" = 0 ] || fails=$((fails + 1))
 
+echo "== killing the real commands: nix-store --add, --import, --restore, $((3 * ${ITER:-40})) times (store $T/cmd)"
+mkdir -p "$T/bin"; (cd "$repo" && go build -o "$T/bin/nixgo" ./cmd/nixgo) || exit 100
+for n in nix nix-store; do ln -sf nixgo "$T/bin/$n"; done
+G=$T/bin C=$T/cmd D=$T/data
+export NIX_CONFIG='experimental-features = nix-command'
+# A tree of 400 files and a 24 MB file, its NAR, and exports of it under a
+# different input-addressed path each time (made by export PATHNAME).
+mkdir -p "$D/tree"
+python3 - "$D/tree" <<'EOF'
+import os, random, sys
+r = random.Random(1)
+for i in range(400):
+    d = os.path.join(sys.argv[1], 'd%02d' % (i % 20))
+    os.makedirs(d, exist_ok=True)
+    p = os.path.join(d, 'f%03d' % i)
+    with open(p, 'wb') as f:
+        f.write(r.randbytes(1024 + r.randrange(32 << 10)))
+    if i % 7 == 0:
+        os.chmod(p, 0o755)
+with open(os.path.join(sys.argv[1], 'big'), 'wb') as f:
+    f.write(r.randbytes(24 << 20))
+EOF
+"$G/nix-store" --dump "$D/tree" >"$D/tree.nar"
+export_as() { # export_as NAME: an export of the tree as /nix/store/<hash>-NAME
+  python3 - "$D/tree.nar" "$1" >"$D/export" <<'EOF'
+import hashlib, struct, sys
+def num(n): return struct.pack('<Q', n)
+def s(b):
+    b = b.encode() if isinstance(b, str) else b
+    return num(len(b)) + b + b'\0' * ((8 - len(b) % 8) % 8)
+alphabet = '0123456789abcdfghijklmnpqrsvwxyz'
+h = hashlib.sha1(sys.argv[2].encode()).digest()
+part = ''.join(alphabet[b % 32] for b in (h + h)[:32])
+out = sys.stdout.buffer
+out.write(num(1))
+with open(sys.argv[1], 'rb') as f:
+    while True:
+        c = f.read(1 << 20)
+        if not c: break
+        out.write(c)
+out.write(num(0x4558494e) + s('/nix/store/%s-%s' % (part, sys.argv[2])) + num(0) + s('') + num(0) + num(0))
+EOF
+}
+# fulltime CMD...: how long a complete run takes, in milliseconds.
+fulltime() { local t0=$(date +%s%N); "$@" >/dev/null 2>&1; echo $(( ($(date +%s%N) - t0) / 1000000 )); }
+# killrun MS CMD...: run CMD and kill it with SIGKILL after MS milliseconds.
+killrun() {
+  local ms=$1; shift
+  "$@" >/dev/null 2>&1 &
+  local pid=$!
+  sleep "$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
+  kill -9 $pid 2>/dev/null
+  wait $pid 2>/dev/null
+  [ $? = 137 ] && killed=$((killed + 1))
+}
+cleanverify() { # cleanverify: nixgo's --verify --check-contents of the store says nothing else
+  "$G/nix-store" --store "$C" --verify --check-contents >"$T/v" 2>&1 &&
+    ! grep -qvE '^(reading the Nix store|checking (path existence|link hashes|store hashes))\.\.\.$' "$T/v"
+}
+"$G/nix" store add --store "$C" -n warmup "$D/tree" >/dev/null
+t_add=$(fulltime "$G/nix" store add --store "$C" -n full-add "$D/tree")
+export_as full-import; t_imp=$(fulltime sh -c "'$G/nix-store' --store '$C' --import <'$D/export'")
+t_res=$(fulltime sh -c "'$G/nix-store' --restore '$T/full-restore' <'$D/tree.nar'")
+echo "a full run takes: --add ${t_add} ms, --import ${t_imp} ms, --restore ${t_res} ms"
+killed=0 bad=0 partial=0
+for i in $(seq 1 "${ITER:-40}"); do
+  killrun $((RANDOM % (t_add * 9 / 8 + 1) + 1)) "$G/nix" store add --store "$C" -n "add-$i" "$D/tree"
+  cleanverify || { bad=$((bad + 1)); echo "verify after killed add $i:"; cat "$T/v"; }
+  export_as "import-$i"
+  killrun $((RANDOM % (t_imp * 9 / 8 + 1) + 1)) sh -c "exec '$G/nix-store' --store '$C' --import <'$D/export'"
+  cleanverify || { bad=$((bad + 1)); echo "verify after killed import $i:"; cat "$T/v"; }
+  killrun $((RANDOM % (t_res * 9 / 8 + 1) + 1)) sh -c "exec '$G/nix-store' --restore '$T/restore-$i' <'$D/tree.nar'"
+  if [ -e "$T/restore-$i" ] && ! "$G/nix-store" --dump "$T/restore-$i" | cmp -s - "$D/tree.nar"; then partial=$((partial + 1)); fi
+  cleanverify || { bad=$((bad + 1)); echo "verify after killed restore $i:"; cat "$T/v"; }
+  if [ $((i % 10)) = 0 ]; then "$ref" nix-store --store "$C" --gc >/dev/null 2>&1; fi
+done
+echo "$killed of $((3 * ${ITER:-40})) runs killed; nixgo's verify --check-contents after each: $bad unclean"
+echo "restored trees present after a kill: $(ls -d "$T"/restore-* 2>/dev/null | wc -l), incomplete ones: $partial"
+[ $bad = 0 ] && [ $partial = 0 ] || fails=$((fails + 1))
+echo "valid paths: $("$G/nix" path-info --store "$C" --all | wc -l)"
+echo "== CppNix: nix-store --verify --check-contents of the store of the killed commands"
+"$ref" nix-store --store "$C" --verify --check-contents >"$T/ref.out" 2>&1
+rc=$?
+cat "$T/ref.out"
+if [ $rc = 0 ] && ! grep -qvE '^(reading the Nix store|checking (path existence|link hashes|store hashes))\.\.\.$' "$T/ref.out"; then
+  echo "CppNix: clean"
+else
+  echo "CppNix: ERRORS (exit $rc)"; fails=$((fails + 1))
+fi
+
 s=$T/store/nix/store
 echo "== left in the store directory"
 echo "temporary directories (tmp-*): $(ls -a "$s" | grep -c '^tmp-')"
 echo "lock files (*.lock): $(ls -a "$s" | grep -c '\.lock$')"
-(cd "$repo" && go build -o "$T/storetool" ./store/internal/storetool)
-echo "store paths on disk: $(ls "$s" | grep -vcE '^(tmp-|\.)|\.lock$'), valid: $("$T/storetool" --store "$T/store" list | wc -l)"
+echo "store paths on disk: $(ls "$s" | grep -vcE '^(tmp-|\.)|\.lock$'), valid: $("$G/nix" path-info --store "$T/store" --all | wc -l)"
 
-echo "== nixgo: verify --check-contents"
-"$T/storetool" --store "$T/store" verify --check-contents && echo "nixgo: clean" || { echo "nixgo: ERRORS"; fails=$((fails + 1)); }
+echo "== nixgo: nix-store --verify --check-contents"
+"$G/nix-store" --store "$T/store" --verify --check-contents && echo "nixgo: clean" || { echo "nixgo: ERRORS"; fails=$((fails + 1)); }
 echo "== CppNix: nix-store --verify --check-contents"
 "$ref" nix-store --store "$T/store" --verify --check-contents >"$T/ref.out" 2>&1
 rc=$?

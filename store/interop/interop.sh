@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # interop.sh: checks that CppNix 2.26 (reference-nix) and nixgo can share a
-# store: each reads and verifies what the other wrote, both write the same
-# paths and database rows, exports cross over, and both write one store at
-# the same time. Go tests must not run reference-nix, so this is a script;
+# store, through the real commands (nix-store, nix-instantiate, nix path-info,
+# nix derivation show): each reads and verifies what the other wrote, both
+# write the same paths and database rows, exports cross over, and both write
+# one store at the same time. Go tests must not run reference-nix, so this is a script;
 # its output is recorded in RESULTS.md.
 #
 #   store/interop/interop.sh [NIXPKGS]     (default /work/ext/nixpkgs)
@@ -32,7 +33,7 @@ same() { # same DESCRIPTION FILE1 FILE2
 # but its progress lines.
 verify() {
   if [ "$1" = ref ]; then "$ref" nix-store --store "$2" --verify --check-contents >"$T/v" 2>&1
-  else "$tool" --store "$2" verify --check-contents >"$T/v" 2>&1; fi
+  else "$NB/nix-store" --store "$2" --verify --check-contents >"$T/v" 2>&1; fi
   local rc=$?
   cat "$T/v"
   [ $rc = 0 ] && ! grep -qvE '^(reading the Nix store|checking (path existence|link hashes|store hashes))\.\.\.$' "$T/v"
@@ -41,9 +42,11 @@ verify() {
 echo "building nixgo into $T/bin"
 mkdir -p "$T/bin"
 (cd "$repo" && go build -o "$T/bin/nixgo" ./cmd/nixgo && go build -o "$T/bin/storetool" ./store/internal/storetool) || exit 100
-ln -s nixgo "$T/bin/nix-instantiate"
-go="$T/bin/nix-instantiate"
-tool="$T/bin/storetool"
+for n in nix nix-store nix-instantiate; do ln -s nixgo "$T/bin/$n"; done
+NB=$T/bin
+go="$NB/nix-instantiate"
+tool="$T/bin/storetool" # only to hold a temporary root while CppNix collects garbage
+export NIX_CONFIG='experimental-features = nix-command'
 
 # A tree with an executable, a symlink, an empty directory, unicode names
 # and a 20 MB file.
@@ -64,7 +67,7 @@ ls "$A/nix/store" | grep '\.drv$' >"$T/drvs.go"; ls "$B/nix/store" | grep '\.drv
 same "the same .drv files ($(wc -l <"$T/drvs.go") files)" "$T/drvs.go" "$T/drvs.ref"
 n=0; for f in $(cat "$T/drvs.ref"); do cmp -s "$A/nix/store/$f" "$B/nix/store/$f" || n=$((n + 1)); done
 [ $n = 0 ] && ok ".drv files byte for byte identical" || fail "$n .drv files differ"
-"$tool" --store "$A" add "$tree" >"$T/add.go" 2>&1
+"$NB/nix-store" --store "$A" --add "$tree" >"$T/add.go" 2>&1
 "$ref" nix-store --store "$B" --add "$tree" >"$T/add.ref" 2>&1
 same "nix-store --add of a tree gives the same path" "$T/add.go" "$T/add.ref"
 
@@ -74,17 +77,28 @@ check "nixgo: verify --check-contents on CppNix's store" verify go "$B"
 
 echo "== both read the same metadata"
 "$ref" nix-store --store "$A" --dump-db >"$T/A.ref.db" 2>/dev/null
-"$tool" --store "$A" dump-db >"$T/A.go.db"
+"$NB/nix-store" --store "$A" --dump-db >"$T/A.go.db"
 "$ref" nix-store --store "$B" --dump-db >"$T/B.ref.db" 2>/dev/null
-"$tool" --store "$B" dump-db >"$T/B.go.db"
+"$NB/nix-store" --store "$B" --dump-db >"$T/B.go.db"
 same "dump-db of nixgo's store: CppNix and nixgo agree" "$T/A.ref.db" "$T/A.go.db"
 same "dump-db of CppNix's store: CppNix and nixgo agree" "$T/B.ref.db" "$T/B.go.db"
 same "dump-db: nixgo's store equals CppNix's" "$T/A.go.db" "$T/B.go.db"
 for s in A B; do
   "$ref" nix path-info --store "${!s}" -r "$drv" >"$T/$s.pi.ref" 2>/dev/null
-  "$tool" --store "${!s}" path-info-r "$drv" >"$T/$s.pi.go"
+  "$NB/nix" path-info --store "${!s}" -r "$drv" >"$T/$s.pi.go"
   same "nix path-info -r of hello.drv in store $s: CppNix and nixgo agree" "$T/$s.pi.ref" "$T/$s.pi.go"
 done
+for s in A B; do
+  "$ref" nix path-info --store "${!s}" -r --json "$drv" 2>/dev/null | sed 's/"registrationTime":[0-9]*//g' >"$T/$s.pij.ref"
+  "$NB/nix" path-info --store "${!s}" -r --json "$drv" | sed 's/"registrationTime":[0-9]*//g' >"$T/$s.pij.go"
+  same "nix path-info -r --json of hello.drv in store $s (registration times left out): CppNix and nixgo agree" "$T/$s.pij.ref" "$T/$s.pij.go"
+  "$ref" nix-store --store "${!s}" -q --tree "$drv" >"$T/$s.tree.ref" 2>/dev/null
+  "$NB/nix-store" --store "${!s}" -q --tree "$drv" >"$T/$s.tree.go"
+  same "nix-store -q --tree of hello.drv in store $s: CppNix and nixgo agree" "$T/$s.tree.ref" "$T/$s.tree.go"
+done
+"$ref" nix derivation show --store "$A" -r "$drv" >"$T/show.ref" 2>/dev/null
+"$NB/nix" derivation show --store "$A" -r "$drv" >"$T/show.go"
+same "nix derivation show -r of hello.drv: CppNix and nixgo agree" "$T/show.ref" "$T/show.go"
 python3 - "$A/nix/var/nix/db/db.sqlite" "$B/nix/var/nix/db/db.sqlite" >"$T/sql" 2>&1 <<'EOF'
 import sqlite3, sys
 def rows(p):
@@ -105,7 +119,7 @@ cmp -s "$A/nix/var/nix/db/schema" "$B/nix/var/nix/db/schema" && ok "db/schema fi
 echo "== each writes into the other's store"
 mkdir -p "$T/t2"; echo "second tree" >"$T/t2/f"
 "$ref" nix-store --store "$A" --add "$T/t2" >/dev/null 2>&1
-"$tool" --store "$B" add "$T/t2" >/dev/null
+"$NB/nix-store" --store "$B" --add "$T/t2" >/dev/null
 check "nixgo verifies its store after CppNix added to it" verify go "$A"
 check "CppNix verifies its store after nixgo added to it" verify ref "$B"
 (cd "$(dirname "$nixpkgs")" && "$go" --store "$B" "$nixpkgs" -A hello >/dev/null 2>&1) && ok "nixgo instantiates hello into CppNix's store" || fail "nixgo instantiate into CppNix's store"
@@ -113,23 +127,23 @@ check "CppNix verifies its store after nixgo added to it" verify ref "$B"
 
 echo "== export and import across implementations"
 tp=$(cat "$T/add.go")
-closure=$("$tool" --store "$A" requisites "$drv" "$tp")
-"$tool" --store "$A" export $closure >"$T/go.export"
+closure=$("$NB/nix-store" --store "$A" -qR "$drv" "$tp")
+"$NB/nix-store" --store "$A" --export $closure >"$T/go.export"
 "$ref" nix-store --store "$B" --export $closure >"$T/ref.export" 2>/dev/null
 same "nix-store --export output identical" "$T/go.export" "$T/ref.export"
 "$ref" nix-store --store "$T/C" --import <"$T/go.export" >"$T/imp.ref" 2>&1 && ok "CppNix imports nixgo's export" || { fail "CppNix import"; cat "$T/imp.ref"; }
-"$tool" --store "$T/D" import <"$T/ref.export" >"$T/imp.go" 2>&1 && ok "nixgo imports CppNix's export" || { fail "nixgo import"; cat "$T/imp.go"; }
+"$NB/nix-store" --store "$T/D" --import <"$T/ref.export" >"$T/imp.go" 2>&1 && ok "nixgo imports CppNix's export" || { fail "nixgo import"; cat "$T/imp.go"; }
 check "CppNix verifies the store nixgo imported into" verify ref "$T/D"
 check "nixgo verifies the store CppNix imported into" verify go "$T/C"
 
 echo "== both write one store at the same time"
 E=$T/E
-"$tool" --store "$E" add "$T/t2" >/dev/null
+"$NB/nix-store" --store "$E" --add "$T/t2" >/dev/null
 (cd "$(dirname "$nixpkgs")" && "$ref" nix-instantiate --store "$E" "$nixpkgs" -A hello >/dev/null 2>"$T/conc.ref") &
 refpid=$!
 for i in $(seq 1 20); do
   mkdir -p "$T/c$i"; echo "$i" >"$T/c$i/f"; head -c 100000 /dev/urandom >"$T/c$i/r"
-  "$tool" --store "$E" add "$T/c$i" >/dev/null || fail "nixgo add $i during CppNix's instantiation"
+  "$NB/nix-store" --store "$E" --add "$T/c$i" >/dev/null || fail "nixgo add $i during CppNix's instantiation"
 done
 (cd "$(dirname "$nixpkgs")" && "$go" --store "$E" "$nixpkgs" -A hello >/dev/null 2>"$T/conc.go") || fail "nixgo instantiate during CppNix's"
 wait $refpid && ok "CppNix's instantiation succeeded while nixgo wrote" || { fail "CppNix's concurrent instantiation"; cat "$T/conc.ref"; }
@@ -163,7 +177,7 @@ open(sys.argv[1], 'wb').write(b''.join(s(p) for p in parts))
 EOF
 before=$(ls -a "$A/nix/store" | wc -l)
 printf '\x01\0\0\0\0\0\0\0' >"$T/bad.export"; cat "$T/bad.nar" >>"$T/bad.export"
-if "$tool" --store "$A" import <"$T/bad.export" >"$T/bad.out" 2>&1; then fail "bad NAR accepted"; else ok "bad NAR refused: $(tail -1 "$T/bad.out")"; fi
+if "$NB/nix-store" --store "$A" --import <"$T/bad.export" >"$T/bad.out" 2>&1; then fail "bad NAR accepted"; else ok "bad NAR refused: $(tail -1 "$T/bad.out")"; fi
 [ "$(ls -a "$A/nix/store" | wc -l)" = "$before" ] && ok "store unchanged after the bad NAR" || fail "store changed"
 
 echo "== summary: $fails failure(s); work directory $T"

@@ -1,8 +1,9 @@
-// Command storetool drives nixgo's store API from shell scripts, until the
-// nix-store and nix store commands exist: the interoperability and crash
-// scripts of store/interop use it to read and write stores that CppNix then
-// checks, and the other way round. It is a development tool, not a user
-// command; its output formats follow CppNix's nix-store where one exists.
+// Command storetool drives nixgo's store API from shell scripts. It came
+// before the nix-store and nix store commands, which the scripts of
+// store/interop now use; interop.sh still uses add-text, which holds the
+// store (and a temporary root) open while CppNix collects garbage. It is a
+// development tool, not a user command; its output formats follow CppNix's
+// nix-store where one exists.
 //
 //	storetool --store URI verify [--check-contents] [--repair]
 //	storetool --store URI list                       all valid paths
