@@ -55,3 +55,7 @@ func (e *env) openEvalStore(ctx context.Context) (*evalstore.Adapter, error) {
 	a.ReadOnly = e.readOnlyMode
 	return a, nil
 }
+
+// PathsOnly reports that the store of nix-instantiate --eval writes nothing:
+// derivations are hashed, not printed for the store (builtins.PathsOnly).
+func (s readOnlyStore) PathsOnly() bool { return true }

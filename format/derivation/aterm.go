@@ -3,11 +3,11 @@
 package derivation
 
 import (
-	"maps"
 	"slices"
 	"sort"
 	"sync"
 
+	"github.com/nixgo/nixgo/format/hash"
 	"github.com/nixgo/nixgo/format/storepath"
 )
 
@@ -60,7 +60,7 @@ func (d *Derivation) AppendATerm(b []byte, dir storepath.Dir) []byte {
 
 // hashedInput is an input derivation replaced by its modulo hash.
 type hashedInput struct {
-	hash    string // base16
+	hash    hash.Hash // printed in base16
 	outputs []string
 }
 
@@ -69,7 +69,9 @@ type hashedInput struct {
 // the input derivations (CppNix's actualInputs).
 func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, maskOutputs bool, inputs []hashedInput) []byte {
 	b = append(b, "Derive(["...)
-	for i, name := range slices.Sorted(maps.Keys(d.Outputs)) {
+	names := sortedKeys(d.Outputs)
+	defer putStrings(names)
+	for i, name := range *names {
 		o := d.Outputs[name]
 		if i > 0 {
 			b = append(b, ',')
@@ -94,14 +96,16 @@ func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, maskOutputs bool, 
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = append(b, '(')
-			b = appendRaw(b, in.hash)
-			b = append(b, ',')
+			b = append(b, "(\""...)
+			b = in.hash.AppendFormat(b, hash.Base16, false)
+			b = append(b, "\","...)
 			b = appendRawList(b, in.outputs)
 			b = append(b, ')')
 		}
 	} else {
-		for i, p := range sortedInputDrvs(d.InputDrvs) {
+		drvs := sortedInputDrvs(d.InputDrvs)
+		defer putPaths(drvs)
+		for i, p := range *drvs {
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -113,7 +117,11 @@ func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, maskOutputs bool, 
 		}
 	}
 	b = append(b, "],["...)
-	for i, p := range storepath.SortPaths(slices.Clone(d.InputSrcs)) {
+	srcs := d.InputSrcs
+	if !slices.IsSortedFunc(srcs, storepath.StorePath.Compare) || hasAdjacentDupPath(srcs) {
+		srcs = storepath.SortPaths(slices.Clone(srcs))
+	}
+	for i, p := range srcs {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -131,7 +139,9 @@ func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, maskOutputs bool, 
 		b = appendEscaped(b, a)
 	}
 	b = append(b, "],["...)
-	for i, k := range slices.Sorted(maps.Keys(d.Env)) {
+	keys := sortedKeys(d.Env)
+	defer putStrings(keys)
+	for i, k := range *keys {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -148,10 +158,57 @@ func (d *Derivation) appendATerm(b []byte, dir storepath.Dir, maskOutputs bool, 
 	return append(b, "])"...)
 }
 
-func sortedInputDrvs(m map[storepath.StorePath][]string) []storepath.StorePath {
-	paths := slices.Collect(maps.Keys(m))
-	slices.SortFunc(paths, storepath.StorePath.Compare)
-	return paths
+// Scratch slices for sorting map keys while printing: a derivation is
+// printed three times while instantiating, and sorting its keys was a good
+// part of the allocations of a nixpkgs evaluation.
+var (
+	stringsPool = sync.Pool{New: func() any { s := make([]string, 0, 64); return &s }}
+	pathsPool   = sync.Pool{New: func() any { s := make([]storepath.StorePath, 0, 64); return &s }}
+)
+
+// sortedKeys returns the keys of m sorted, in a scratch slice to give back
+// with putStrings.
+func sortedKeys[V any](m map[string]V) *[]string {
+	p := stringsPool.Get().(*[]string)
+	s := (*p)[:0]
+	for k := range m {
+		s = append(s, k)
+	}
+	slices.Sort(s)
+	*p = s
+	return p
+}
+
+func putStrings(p *[]string) {
+	clear(*p)
+	stringsPool.Put(p)
+}
+
+// sortedInputDrvs returns the input derivations sorted, in a scratch slice
+// to give back with putPaths.
+func sortedInputDrvs(m map[storepath.StorePath][]string) *[]storepath.StorePath {
+	p := pathsPool.Get().(*[]storepath.StorePath)
+	s := (*p)[:0]
+	for k := range m {
+		s = append(s, k)
+	}
+	slices.SortFunc(s, storepath.StorePath.Compare)
+	*p = s
+	return p
+}
+
+func putPaths(p *[]storepath.StorePath) {
+	clear(*p)
+	pathsPool.Put(p)
+}
+
+func hasAdjacentDupPath(s []storepath.StorePath) bool {
+	for i := 1; i < len(s); i++ {
+		if s[i] == s[i-1] {
+			return true
+		}
+	}
+	return false
 }
 
 // sortedSet returns s sorted without duplicates, copying only if needed.

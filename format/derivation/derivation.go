@@ -177,13 +177,19 @@ func (t Type) IsSandboxed() bool {
 // Type returns the derivation's type, or CppNix's error when its outputs
 // do not fit one.
 func (d *Derivation) Type() (Type, error) {
-	kinds := map[OutputKind][]string{}
-	var floatingAlgo string
-	for _, name := range slices.Sorted(maps.Keys(d.Outputs)) {
-		o := d.Outputs[name]
+	var count [Impure + 1]int
+	var fixedName, floatingAlgo string
+	kinds := 0
+	for name, o := range d.Outputs {
 		k := o.Kind()
-		kinds[k] = append(kinds[k], name)
-		if k == Floating {
+		if count[k] == 0 {
+			kinds++
+		}
+		count[k]++
+		switch k {
+		case Fixed:
+			fixedName = name
+		case Floating:
 			_, a, err := o.MethodAlgo()
 			if err != nil {
 				return 0, err
@@ -195,26 +201,23 @@ func (d *Derivation) Type() (Type, error) {
 			}
 		}
 	}
-	if len(kinds) == 0 {
-		return 0, errors.New("must have at least one output")
-	}
-	if len(kinds) > 1 {
-		return 0, errors.New("can't mix derivation output types")
-	}
 	switch {
-	case kinds[InputAddressed] != nil:
+	case kinds == 0:
+		return 0, errors.New("must have at least one output")
+	case kinds > 1:
+		return 0, errors.New("can't mix derivation output types")
+	case count[InputAddressed] > 0:
 		return TypeInputAddressed, nil
-	case kinds[Fixed] != nil:
-		if len(kinds[Fixed]) > 1 {
-			return 0, errors.New("only one fixed output is allowed for now")
-		}
-		if kinds[Fixed][0] != "out" {
+	case count[Fixed] > 1:
+		return 0, errors.New("only one fixed output is allowed for now")
+	case count[Fixed] == 1:
+		if fixedName != "out" {
 			return 0, errors.New(`single fixed output must be named "out"`)
 		}
 		return TypeFixed, nil
-	case kinds[Floating] != nil:
+	case count[Floating] > 0:
 		return TypeFloating, nil
-	case kinds[Deferred] != nil:
+	case count[Deferred] > 0:
 		return TypeDeferredInputAddressed, nil
 	}
 	return TypeImpure, nil
@@ -262,6 +265,9 @@ func (d *Derivation) References() []storepath.StorePath {
 // (CppNix's writeDerivation in read-only mode): a text path of the ATerm
 // named "<Name>.drv".
 func (d *Derivation) Path(dir storepath.Dir) (storepath.StorePath, error) {
-	text := d.ATerm(dir)
-	return dir.MakeTextPath(d.Name+storepath.DrvExtension, hash.SumString(hash.SHA256, text), d.References())
+	buf := getBuf()
+	*buf = d.appendATerm((*buf)[:0], dir, false, nil)
+	h := hash.Sum(hash.SHA256, *buf)
+	putBuf(buf)
+	return dir.MakeTextPath(d.Name+storepath.DrvExtension, h, d.References())
 }

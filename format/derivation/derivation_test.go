@@ -113,7 +113,11 @@ func TestOutputPathsReference(t *testing.T) {
 			case typ == TypeFixed:
 				got = nixStore.Path(d.Outputs[name].Path)
 			case h.Kind == Regular:
-				p, err := nixStore.MakeOutputPath(name, h.Hashes[name], d.Name)
+				oh, ok := h.Output(name)
+				if !ok {
+					t.Fatalf("%s: no modulo hash for output %s", drvPath, name)
+				}
+				p, err := nixStore.MakeOutputPath(name, oh, d.Name)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -249,7 +253,7 @@ func TestInstantiateLikeEvaluator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := nixStore.MakeOutputPath("out", h.Hashes["out"], d.Name)
+	p, err := nixStore.MakeOutputPath("out", h.Hash, d.Name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"strings"
 
 	"github.com/nixgo/nixgo/format/nixbase32"
 )
@@ -45,6 +44,9 @@ func (h Hash) Size() int { return h.algo.Size() }
 
 // Digest returns a copy of the digest bytes.
 func (h Hash) Digest() []byte { return bytes.Clone(h.digest[:h.Size()]) }
+
+// AppendDigest appends the digest bytes to b.
+func (h Hash) AppendDigest(b []byte) []byte { return append(b, h.digest[:h.Size()]...) }
 
 // IsZero reports whether h is the zero Hash (no algorithm).
 func (h Hash) IsZero() bool { return h.algo == 0 }
@@ -101,25 +103,28 @@ func (f Format) String() string {
 // the algorithm is prefixed: "sha256:<digest>" or "sha256-<base64>"
 // (CppNix's Hash::to_string).
 func (h Hash) Format(f Format, withAlgo bool) string {
-	var b strings.Builder
+	var buf [2*MaxSize + 16]byte
+	return string(h.AppendFormat(buf[:0], f, withAlgo))
+}
+
+// AppendFormat appends the digest in format f to b, as Format.
+func (h Hash) AppendFormat(b []byte, f Format, withAlgo bool) []byte {
 	if f == SRI || withAlgo {
-		b.WriteString(h.algo.String())
+		b = append(b, h.algo.String()...)
 		if f == SRI {
-			b.WriteByte('-')
+			b = append(b, '-')
 		} else {
-			b.WriteByte(':')
+			b = append(b, ':')
 		}
 	}
 	d := h.digest[:h.Size()]
 	switch f {
 	case Base16:
-		b.WriteString(hex.EncodeToString(d))
+		return hex.AppendEncode(b, d)
 	case Nix32:
-		b.WriteString(nixbase32.EncodeToString(d))
-	default:
-		b.WriteString(base64.StdEncoding.EncodeToString(d))
+		return nixbase32.AppendEncode(b, d)
 	}
-	return b.String()
+	return base64.StdEncoding.AppendEncode(b, d)
 }
 
 // String returns the SRI form, e.g. "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=".

@@ -64,7 +64,19 @@ func (d Dir) ToStorePath(s string) (StorePath, string, error) {
 // hash, from the fingerprint "<typ>:<algo>:<hex>:<dir>:<name>" (CppNix's
 // makeStorePath).
 func (d Dir) MakeStorePath(typ string, inner hash.Hash, name string) (StorePath, error) {
-	fp := typ + ":" + inner.Format(hash.Base16, true) + ":" + string(d) + ":" + name
+	var buf [512]byte
+	return d.makeStorePath(append(buf[:0], typ...), inner, name)
+}
+
+// makeStorePath completes the fingerprint whose type is in fp and makes the
+// path.
+func (d Dir) makeStorePath(fp []byte, inner hash.Hash, name string) (StorePath, error) {
+	fp = append(fp, ':')
+	fp = inner.AppendFormat(fp, hash.Base16, true)
+	fp = append(fp, ':')
+	fp = append(fp, d...)
+	fp = append(fp, ':')
+	fp = append(fp, name...)
 	return fromFingerprint(fp, name)
 }
 
@@ -96,37 +108,33 @@ func (r References) IsEmpty() bool { return !r.Self && len(r.Others) == 0 }
 
 // makeType appends ":<full path>" for every reference, in order and
 // without duplicates, and ":self" if asked, to typ (CppNix's makeType).
-func (d Dir) makeType(typ string, others []StorePath, self bool) string {
-	var b strings.Builder
-	b.WriteString(typ)
-	for _, p := range sortedPaths(others) {
-		b.WriteByte(':')
-		b.WriteString(d.Path(p))
+func (d Dir) makeType(b []byte, typ string, others []StorePath, self bool) []byte {
+	b = append(b, typ...)
+	for i, p := range others {
+		if i > 0 && p == others[i-1] {
+			continue
+		}
+		b = append(b, ':')
+		b = append(b, d...)
+		b = append(b, '/')
+		b = append(b, p.Base()...)
 	}
 	if self {
-		b.WriteString(":self")
+		b = append(b, ":self"...)
 	}
-	return b.String()
+	return b
 }
 
-// sortedPaths returns paths sorted as CppNix's StorePathSet, without
-// duplicates. It does not modify its argument.
+// sortedPaths returns paths sorted as CppNix's StorePathSet, possibly with
+// adjacent duplicates (makeType skips them). It does not modify its
+// argument.
 func sortedPaths(paths []StorePath) []StorePath {
-	if slices.IsSortedFunc(paths, func(a, b StorePath) int { return a.Compare(b) }) && !hasAdjacentDup(paths) {
+	if slices.IsSortedFunc(paths, func(a, b StorePath) int { return a.Compare(b) }) {
 		return paths
 	}
 	s := slices.Clone(paths)
 	slices.SortFunc(s, func(a, b StorePath) int { return a.Compare(b) })
-	return slices.Compact(s)
-}
-
-func hasAdjacentDup(paths []StorePath) bool {
-	for i := 1; i < len(paths); i++ {
-		if paths[i] == paths[i-1] {
-			return true
-		}
-	}
-	return false
+	return s
 }
 
 // SortPaths sorts paths in CppNix's StorePathSet order (by base name) and
@@ -152,7 +160,8 @@ func (d Dir) MakeFixedOutputPath(name string, method Method, h hash.Hash, refs R
 		return StorePath{}, badPath("Git file ingestion must use SHA-1 hash")
 	}
 	if method == MethodNAR && h.Algo() == hash.SHA256 {
-		return d.MakeStorePath(d.makeType("source", refs.Others, refs.Self), h, name)
+		var buf [512]byte
+		return d.makeStorePath(d.makeType(buf[:0], "source", sortedPaths(refs.Others), refs.Self), h, name)
 	}
 	if !refs.IsEmpty() {
 		return StorePath{}, badPath("fixed output derivation '%s' is not allowed to refer to other store paths.\n"+
@@ -168,7 +177,8 @@ func (d Dir) MakeTextPath(name string, h hash.Hash, refs []StorePath) (StorePath
 	if h.Algo() != hash.SHA256 {
 		return StorePath{}, badPath("text hashing must use SHA-256, not '%s'", h.Algo())
 	}
-	return d.MakeStorePath(d.makeType("text", refs, false), h, name)
+	var buf [512]byte
+	return d.makeStorePath(d.makeType(buf[:0], "text", sortedPaths(refs), false), h, name)
 }
 
 // MakeFixedOutputPathFromCA computes the path of a content-addressed

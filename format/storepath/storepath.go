@@ -202,7 +202,12 @@ func (p *StorePath) UnmarshalText(b []byte) error {
 
 // fromFingerprint returns the store path whose digest is the folded
 // SHA-256 of fingerprint.
-func fromFingerprint(fingerprint, name string) (StorePath, error) {
-	h := hash.SumString(hash.SHA256, fingerprint)
-	return FromDigest(hash.CompressHash(h, DigestSize), name)
+func fromFingerprint(fingerprint []byte, name string) (StorePath, error) {
+	h := hash.Sum(hash.SHA256, fingerprint)
+	var digest [DigestSize]byte
+	var full [hash.MaxSize]byte
+	for i, b := range h.AppendDigest(full[:0]) {
+		digest[i%DigestSize] ^= b
+	}
+	return New(digest, name)
 }

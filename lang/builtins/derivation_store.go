@@ -25,6 +25,13 @@ type StoreReader interface {
 	ReadStoreFile(path string) ([]byte, error)
 }
 
+// PathsOnly is implemented by stores that compute the paths of what is added
+// without writing anything (CppNix's read-only mode). Derivations are then
+// hashed where they are printed, not handed to AddText.
+type PathsOnly interface {
+	PathsOnly() bool
+}
+
 // drvCache is the per-evaluation memory of derivations, as CppNix's global
 // drvHashes plus the derivations themselves, which a read-only store cannot
 // give back.
@@ -37,6 +44,9 @@ type drvCache struct {
 	// them costs a tenth of the memory of a nixpkgs evaluation.
 	drvs map[storepath.StorePath]*derivation.Derivation
 	keep bool
+	// pathsOnly is set when the store only computes paths (PathsOnly) and
+	// cannot give anything back: the .drv files are hashed, not written.
+	pathsOnly bool
 	// hashes are the unmasked modulo hashes of derivations (CppNix's
 	// drvHashes).
 	hashes map[storepath.StorePath]derivation.DrvHash
@@ -64,6 +74,9 @@ func derivations(st *eval.State) *drvCache {
 		st:     st,
 	}
 	_, c.keep = st.Store.(StoreReader)
+	if po, ok := st.Store.(PathsOnly); ok && !c.keep {
+		c.pathsOnly = po.PathsOnly()
+	}
 	c.inputHash = c.modulo
 	st.Cache[drvCacheKey] = c
 	return c
@@ -159,19 +172,26 @@ func (c *drvCache) closure(p storepath.StorePath) []storepath.StorePath {
 // remembers it, with its unmasked modulo hash, under the path it gets.
 func (c *drvCache) write(d *derivation.Derivation) storepath.StorePath {
 	st := c.st
-	text := d.ATerm(c.dir)
-	refs := d.References()
-	refStrs := make([]string, len(refs))
-	for i, r := range refs {
-		refStrs[i] = c.dir.Path(r)
-	}
-	full, err := st.Store.AddText(d.Name+storepath.DrvExtension, text, refStrs)
-	if err != nil {
-		st.Errorf(eval.EvalError, token.NoPos, "%s", err.Error())
-	}
-	p, err := c.dir.Parse(full)
-	if err != nil {
-		st.Errorf(eval.EvalError, token.NoPos, "%s", err.Error())
+	var p storepath.StorePath
+	if c.pathsOnly {
+		var err error
+		if p, err = d.Path(c.dir); err != nil {
+			st.Errorf(eval.EvalError, token.NoPos, "%s", err.Error())
+		}
+	} else {
+		text := d.ATerm(c.dir)
+		refs := d.References()
+		refStrs := make([]string, len(refs))
+		for i, r := range refs {
+			refStrs[i] = c.dir.Path(r)
+		}
+		full, err := st.Store.AddText(d.Name+storepath.DrvExtension, text, refStrs)
+		if err != nil {
+			st.Errorf(eval.EvalError, token.NoPos, "%s", err.Error())
+		}
+		if p, err = c.dir.Parse(full); err != nil {
+			st.Errorf(eval.EvalError, token.NoPos, "%s", err.Error())
+		}
 	}
 	if c.keep {
 		c.drvs[p] = d

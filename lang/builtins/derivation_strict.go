@@ -13,7 +13,6 @@ import (
 	"github.com/nixgo/nixgo/format/hash"
 	"github.com/nixgo/nixgo/format/storepath"
 	"github.com/nixgo/nixgo/lang/eval"
-	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
 )
 
@@ -54,7 +53,9 @@ type drvBuilder struct {
 	cache *drvCache
 	name  string
 	drv   *derivation.Derivation
-	ctx   eval.Context
+	// ctx collects the context of every attribute, unsorted and with
+	// repetitions (addInputs sorts it once).
+	ctx []string
 
 	structured  bool
 	json        []jsonField // __structuredAttrs: the attributes as JSON
@@ -92,6 +93,7 @@ func requireFeature(st *eval.State, f string) {
 
 func (b *drvBuilder) build(attrs *eval.Attrs) eval.Value {
 	st := b.st
+	b.drv.Env = make(map[string]string, attrs.Len()+len(b.outputs))
 	if err := storepath.CheckName(b.name); err != nil {
 		b.fail("invalid derivation name: %s. Please pass a different '%s'.", err.Error(), "name")
 	}
@@ -106,7 +108,7 @@ func (b *drvBuilder) build(attrs *eval.Attrs) eval.Value {
 		if key == "__ignoreNulls" {
 			continue
 		}
-		st.PushTrace(a.Pos, "while evaluating attribute '"+syntax.Identifier(key)+"' of derivation '"+b.name+"'")
+		st.PushDerivationAttrTrace(a.Pos, a.Name, b.name)
 		b.attr(key, a)
 		st.PopTrace()
 	}
@@ -155,8 +157,10 @@ func (b *drvBuilder) attr(key string, a eval.Attr) {
 	case key == "args":
 		l := st.ForceList(a.Value, token.NoPos, below)
 		for _, e := range l.Elems {
-			s := st.CoerceToString(token.NoPos, e, &b.ctx, "while evaluating an element of the argument list",
+			var c eval.Context
+			s := st.CoerceToString(token.NoPos, e, &c, "while evaluating an element of the argument list",
 				eval.CoerceOpts{More: true, CopyToStore: true, Canonicalize: true})
+			b.ctx = append(b.ctx, c...)
 			b.drv.Args = append(b.drv.Args, s)
 		}
 		return
@@ -165,7 +169,9 @@ func (b *drvBuilder) attr(key string, a eval.Attr) {
 		b.structuredAttr(key, a)
 		return
 	}
-	s := st.CoerceToString(token.NoPos, a.Value, &b.ctx, below, eval.CoerceOpts{More: true, CopyToStore: true, Canonicalize: true})
+	var c eval.Context
+	s := st.CoerceToString(token.NoPos, a.Value, &c, below, eval.CoerceOpts{More: true, CopyToStore: true, Canonicalize: true})
+	b.ctx = append(b.ctx, c...)
 	if _, ok := b.drv.Env[key]; !ok {
 		b.drv.Env[key] = s
 	}
@@ -193,7 +199,9 @@ func (b *drvBuilder) structuredAttr(key string, a eval.Attr) {
 	if key == "__structuredAttrs" {
 		return
 	}
-	b.json = append(b.json, structuredField(st, key, a, &b.ctx))
+	var c eval.Context
+	b.json = append(b.json, structuredField(st, key, a, &c))
+	b.ctx = append(b.ctx, c...)
 	switch key {
 	case "builder":
 		b.drv.Builder = st.ForceString(a.Value, token.NoPos, below).S
@@ -282,7 +290,7 @@ func (b *drvBuilder) addInputs() {
 			m[o] = true
 		}
 	}
-	for _, e := range b.ctx {
+	for _, e := range eval.NewContext(b.ctx...) {
 		switch {
 		case strings.HasPrefix(e, "="):
 			// The builder may reach the whole closure of the derivation,
@@ -395,7 +403,7 @@ func (b *drvBuilder) inputAddressedOutputs() {
 		return
 	}
 	for _, name := range b.outputs {
-		oh, ok := h.Hashes[name]
+		oh, ok := h.Output(name)
 		if !ok {
 			st.Errorf(eval.AssertionError, token.NoPos, "derivation produced no hash for output '%s'", name)
 		}

@@ -26,6 +26,13 @@ func (st *State) PushDerivationTrace(msg string) {
 	st.frames = append(st.frames, frame{kind: fDerivationName, msg: msg})
 }
 
+// PushDerivationAttrTrace adds the frame "while evaluating attribute
+// '<attr>' of derivation '<drvName>'", whose message is made only if an
+// error needs it.
+func (st *State) PushDerivationAttrTrace(pos token.Pos, attr syntax.Symbol, drvName string) {
+	st.frames = append(st.frames, frame{kind: fDrvAttr, pos: pos, sym: attr, msg: drvName})
+}
+
 // PopTrace removes the last trace frame.
 func (st *State) PopTrace() { st.frames = st.frames[:len(st.frames)-1] }
 

@@ -89,6 +89,7 @@ const (
 	fDerivationName                  // "while evaluating derivation '%s'" + positions line
 	fPrimOp                          // while calling the '<msg>' builtin
 	fAttrName                        // while evaluating the attribute '<sym>'
+	fDrvAttr                         // while evaluating attribute '<sym>' of derivation '<msg>'
 )
 
 // frame is one entry of the shadow stack.
@@ -218,6 +219,9 @@ func (st *State) finish(e *Error) {
 			traces = append(traces, Trace{Pos: f.pos, Msg: "while evaluating the attribute '" + st.Symbols.Name(f.sym) + "'"})
 		case fDerivationName:
 			traces = append(traces, Trace{Msg: f.msg})
+		case fDrvAttr:
+			traces = append(traces, Trace{Pos: f.pos, Msg: "while evaluating attribute '" +
+				syntax.Identifier(st.Symbols.Name(f.sym)) + "' of derivation '" + f.msg + "'"})
 		}
 	}
 	e.frames = nil

@@ -56,6 +56,9 @@ func (s *Store) AddPath(name, src string, recursive bool, filter func(path, typ 
 	return s.dir.Path(p), nil
 }
 
+// PathsOnly reports that the store computes paths without writing them.
+func (s *Store) PathsOnly() bool { return true }
+
 // AddText computes the path of a text file with references.
 func (s *Store) AddText(name, text string, refs []string) (string, error) {
 	var rs []storepath.StorePath

@@ -241,7 +241,7 @@ func (s *Store) checkDerivation(d *derivation.Derivation, drvPath storepath.Stor
 				}
 				modulo = &h
 			}
-			h, ok := modulo.Hashes[out]
+			h, ok := modulo.Output(out)
 			if !ok {
 				return fmt.Errorf("derivation '%s' has unexpected output '%s' (local-store / hashesModulo) named '%s'",
 					s.dir.Path(drvPath), s.dir.Path(o.Path), out)

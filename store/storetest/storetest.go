@@ -471,7 +471,7 @@ func makeDrv(t *testing.T, dir storepath.Dir, name string, srcs ...storepath.Sto
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := dir.MakeOutputPath("out", h.Hashes["out"], name)
+	out, err := dir.MakeOutputPath("out", h.Hash, name)
 	if err != nil {
 		t.Fatal(err)
 	}
