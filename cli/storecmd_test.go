@@ -23,6 +23,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/nixgo/nixgo/format/nar"
 )
 
 // storeCase is one command line of cases.txt with CppNix's results.
@@ -281,5 +283,96 @@ func TestStoreCommandsHelp(t *testing.T) {
 		if code != 0 || !strings.HasPrefix(stdout.String(), want) || stderr.Len() > 0 {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, code, stdout.String(), stderr.String())
 		}
+	}
+}
+
+// TestRestoreAllOrNothing checks that nix-store --restore of a malformed
+// NAR (names "..", ".", "/", "", duplicate or unsorted entries, truncated,
+// bad magic) fails and leaves nothing behind, and that a good one is
+// restored at the path given.
+func TestRestoreAllOrNothing(t *testing.T) {
+	bad, err := filepath.Glob("testdata/store/fixture/bad-*.nar")
+	if err != nil || len(bad) == 0 {
+		t.Fatal("no malformed NARs", err)
+	}
+	for _, f := range bad {
+		dir := tempDir(t)
+		in, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = restoreNAR(in, filepath.Join(dir, "out"))
+		in.Close()
+		entries, _ := os.ReadDir(dir)
+		if err == nil || len(entries) > 0 {
+			t.Errorf("%s: error %v, left %d entries", filepath.Base(f), err, len(entries))
+		}
+	}
+	dir := tempDir(t)
+	var nar bytes.Buffer
+	writeStoreFixture(t, dir)
+	if err := dumpPathTo(&nar, filepath.Join(dir, "t")); err != nil {
+		t.Fatal(err)
+	}
+	if err := restoreNAR(bytes.NewReader(nar.Bytes()), filepath.Join(dir, "r")); err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	if err := dumpPathTo(&again, filepath.Join(dir, "r")); err != nil || !bytes.Equal(again.Bytes(), nar.Bytes()) {
+		t.Errorf("restored tree dumps differently (%v)", err)
+	}
+	if err := restoreNAR(bytes.NewReader(nar.Bytes()), filepath.Join(dir, "r")); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("restoring over an existing path: %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != len(mustReadDir(t, "testdata/store/fixture"))+2 {
+		t.Errorf("temporary files left: %d entries", len(entries))
+	}
+}
+
+func mustReadDir(t *testing.T, dir string) []os.DirEntry {
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
+
+// TestNARIndexOffsets checks the offsets nix nar ls --json reports: the
+// contents of each regular file start there in the archive.
+func TestNARIndexOffsets(t *testing.T) {
+	dir := tempDir(t)
+	writeStoreFixture(t, dir)
+	os.WriteFile(filepath.Join(dir, "t/sub/odd"), bytes.Repeat([]byte("z"), 13), 0o755)
+	var b bytes.Buffer
+	if err := dumpPathTo(&b, filepath.Join(dir, "t")); err != nil {
+		t.Fatal(err)
+	}
+	narFile := filepath.Join(dir, "t.nar")
+	os.WriteFile(narFile, b.Bytes(), 0o644)
+	a, err := newNARAccessor(narFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for p, e := range a.entries {
+		if e.st.typ != nar.TypeRegular {
+			continue
+		}
+		n++
+		want, err := os.ReadFile(filepath.Join(dir, "t", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		off := e.st.narOffset
+		if got := b.Bytes()[off : off+e.st.size]; !bytes.Equal(got, want) {
+			t.Errorf("%s: offset %d holds %q, want %q", p, off, got, want)
+		}
+		var c bytes.Buffer
+		if err := a.readFile(p, &c); err != nil || !bytes.Equal(c.Bytes(), want) {
+			t.Errorf("%s: readFile gives %q (%v)", p, c.Bytes(), err)
+		}
+	}
+	if n < 5 {
+		t.Errorf("only %d regular files indexed", n)
 	}
 }
