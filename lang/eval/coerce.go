@@ -82,7 +82,7 @@ func (st *State) coerceToStringDepth(pos token.Pos, v Value, ctx *Context, errCt
 		case *List:
 			if len(x.Elems) == 1 { // no separator: the element's own string
 				st.frames = append(st.frames, frame{kind: fMsg, pos: pos, msg: errCtx})
-				s := st.coerceToString(pos, x.Elems[0], ctx, "while evaluating one element of the list", more, copyToStore, canonicalize)
+				s := st.coerceToStringDepth(pos, x.Elems[0], ctx, "while evaluating one element of the list", more, copyToStore, canonicalize, depth+1)
 				st.frames = st.frames[:len(st.frames)-1]
 				return s
 			}
