@@ -122,7 +122,7 @@ func downloadFile(st *eval.State, url string) string {
 // resolvePseudoURL expands channel: URLs, as CppNix's resolvePseudoUrl.
 func resolvePseudoURL(url string) string {
 	if c, ok := strings.CutPrefix(url, "channel:"); ok {
-		return "https://channels.nixos.org/" + c + "/nixexprs.tar.xz"
+		return "https://nixos.org/channels/" + c + "/nixexprs.tar.xz"
 	}
 	return url
 }
