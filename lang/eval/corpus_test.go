@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,6 +26,9 @@ const knownFile = "testdata/corpus/known.list"
 // TestCorpus runs every case of the corpus. NIXGO_CORPUS=REGEXP runs only the
 // cases whose names match; NIXGO_CORPUS_SHOW=1 logs every difference, known or not.
 func TestCorpus(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the corpus was recorded on Linux: its cases run in /tmp and print Unix paths")
+	}
 	cwd, _ := os.Getwd()
 	defer os.Chdir(cwd)
 	files, _ := filepath.Glob(filepath.Join(cwd, "testdata/corpus/*.txt"))
