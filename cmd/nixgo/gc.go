@@ -2,6 +2,10 @@
 // keeps much of what it allocates: collecting whenever the heap doubles wastes
 // time while the heap is small, so the collector is given a fixed headroom
 // instead, until the heap is large enough for the usual proportional rule.
+// The first collection comes earlier, when the heap reaches gcFirst: most of
+// what a short evaluation allocates is garbage by then (parse trees, the
+// temporaries of derivations), and collecting it once keeps small evaluations
+// small.
 
 package main
 
@@ -15,6 +19,9 @@ import (
 
 // gcHeadroom is the least amount of allocation between two collections.
 const gcHeadroom = 192 << 20
+
+// gcFirst is the heap size at which the first collection starts.
+const gcFirst = 96 << 20
 
 // tuneGC arranges for the GC percentage to follow the live heap after every
 // collection: the next collection comes after max(gcHeadroom, live*gcRatio)
@@ -42,7 +49,8 @@ func tuneGC() {
 		}
 		debug.SetGCPercent(int(100 * grow / live))
 	}
-	adjust()
+	// The runtime's heap goal is 4 MB × (1 + percent/100) at first.
+	debug.SetGCPercent(100 * (gcFirst/(4<<20) - 1))
 	// A finalizer runs after each collection that frees its object; re-arming
 	// it makes a hook that runs once per cycle.
 	type sentinel struct{ _ [16]byte }
