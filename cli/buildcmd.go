@@ -69,6 +69,17 @@ func (e *env) nixLogger(lf buildLogFlags) *buildLogger {
 	return e.newBuildLogger(format, lf.buildLogs)
 }
 
+// nixVerbosity lowers the verbosity of a nix command to "notice" on a
+// terminal, where the status line shows progress (CppNix's nix main sets
+// notice on a terminal, info elsewhere, before flags raise it).
+func (e *env) nixVerbosity() {
+	if _, tty := terminalWidth(e.stderr); tty {
+		if t, _ := e.getenv("TERM"); t != "" && t != "dumb" && e.log.level > lvlError {
+			e.log.level--
+		}
+	}
+}
+
 // buildContext returns a context cancelled by SIGINT and SIGTERM, so that
 // builds are killed and cleaned up.
 func buildContext() (context.Context, context.CancelFunc) {

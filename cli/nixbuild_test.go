@@ -621,3 +621,96 @@ func copyFile(t *testing.T, from, to string) {
 }
 
 var _ = storepath.Dir("")
+
+func TestBuildTwoProcesses(t *testing.T) {
+	b := newBuildEnv(t)
+	b.write("slow.nix", slowBuild)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"slow.nix", "--store", b.store, "--option", "sandbox-paths", hostTools, "--no-out-link"}
+	first := nixgoCommand(t, exe, b.dir, "nix-build", args...)
+	firstErr := &syncBuffer{}
+	first.Stderr = firstErr
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(firstErr.String(), "started"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			first.Process.Kill()
+			first.Wait()
+			t.Fatalf("the first build did not start:\n%s", firstErr.String())
+		}
+	}
+	// The second process waits for the first's lock, then finds the
+	// output valid: the derivation is built once.
+	stdout, stderr, code := b.run("nix-build", "slow.nix", "--option", "sandbox-paths", hostTools, "--no-out-link")
+	if err := first.Wait(); err != nil {
+		t.Fatalf("first nix-build: %v\n%s", err, firstErr.String())
+	}
+	lockMsg := "waiting for lock on '" + b.store + "/nix/store/574zpja4np300h31mp3x8pqjl92i751k-slow'...\n"
+	if code != 0 || strings.TrimSpace(stdout) != "/nix/store/574zpja4np300h31mp3x8pqjl92i751k-slow" ||
+		!strings.Contains(stderr, lockMsg) || strings.Contains(stderr, "building") {
+		t.Errorf("second nix-build: code %d\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+func TestBuildLimitsAndCheck(t *testing.T) {
+	b := newBuildEnv(t)
+	b.write("t.nix", `{
+  silent = derivation { name = "silent"; system = "x86_64-linux"; builder = "/bin/sh"; PATH = "/bin:/usr/bin"; args = [ "-c" "echo start; sleep 5; echo done > $out" ]; };
+  det = derivation { name = "det"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo same > $out" ]; };
+  nondet = derivation { name = "nondet"; system = "x86_64-linux"; builder = "/bin/sh"; PATH = "/bin:/usr/bin"; args = [ "-c" "date +%s%N > $out" ]; };
+}
+`)
+	sp := []string{"--option", "sandbox-paths", hostTools, "--no-out-link"}
+	const silentDrv = "/nix/store/hqy920lc7ibmzlvh7d9md7c3irb3l5ra-silent.drv"
+	// Captured from CppNix 2.26.
+	_, stderr, code := b.run(append([]string{"nix-build", "t.nix", "-A", "silent", "--max-silent-time", "1"}, sp...)...)
+	want := "this derivation will be built:\n  " + silentDrv + "\nbuilding '" + silentDrv + "'...\nstart\n" +
+		"error: building of '" + silentDrv + "^out' from .drv file timed out after 1 seconds of silence\n"
+	if code != 101 || stderr != want {
+		t.Errorf("max-silent-time: code %d\n%s\nwant 101\n%s", code, stderr, want)
+	}
+	_, stderr, code = b.run(append([]string{"nix-build", "t.nix", "-A", "silent", "--timeout", "1", "-K"}, sp...)...)
+	if code != 101 || !strings.Contains(stderr, "note: keeping build directory '") ||
+		!strings.HasSuffix(stderr, "error: building of '"+silentDrv+"^out' from .drv file timed out after 1 seconds\n") {
+		t.Errorf("timeout: code %d\n%s", code, stderr)
+	}
+	if i := strings.Index(stderr, "note: keeping build directory '"); i >= 0 {
+		kept := stderr[i+len("note: keeping build directory '"):]
+		kept = kept[:strings.IndexByte(kept, '\'')]
+		if _, err := os.Stat(kept); err != nil {
+			t.Errorf("kept build directory: %v", err)
+		}
+		removeAllWritable(filepath.Dir(kept))
+	}
+	for _, a := range []string{"det", "nondet"} {
+		if _, stderr, code := b.run(append([]string{"nix-build", "t.nix", "-A", a}, sp...)...); code != 0 {
+			t.Fatalf("%s: %s", a, stderr)
+		}
+	}
+	out, stderr, code := b.run(append([]string{"nix-build", "t.nix", "-A", "det", "--check"}, sp...)...)
+	if code != 0 || stderr != "checking outputs of '/nix/store/gf3rc5rfma1llgpp3cm9qn1mpcw67jpa-det.drv'...\n" || out != "/nix/store/cm60l2wz6cllx049k8kxjs9zvjlaf35q-det\n" {
+		t.Errorf("--check of a deterministic build: code %d\n%s%s", code, out, stderr)
+	}
+	_, stderr, code = b.run(append([]string{"nix-build", "t.nix", "-A", "nondet", "--check"}, sp...)...)
+	want = "checking outputs of '/nix/store/ch9ajxxdz3qjmpwc01a7jf0zw0ng65l7-nondet.drv'...\n" +
+		"error: derivation '/nix/store/ch9ajxxdz3qjmpwc01a7jf0zw0ng65l7-nondet.drv' may not be deterministic: output '" +
+		b.store + "/nix/store/ajaw14xd9gv2z24aakb5kcddb8lj9fnn-nondet' differs\n"
+	if code != 104 || stderr != want {
+		t.Errorf("--check of a non-deterministic build: code %d\n%s\nwant 104\n%s", code, stderr, want)
+	}
+}
+
+// removeAllWritable removes a tree whose directories may be read-only.
+func removeAllWritable(p string) {
+	filepath.WalkDir(p, func(q string, d os.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			os.Chmod(q, 0o755)
+		}
+		return nil
+	})
+	os.RemoveAll(p)
+}

@@ -33,6 +33,7 @@ func runNixBuildCmd(e *env, args []string) error {
 		dryRun   bool
 		mode     = build.Normal
 	)
+	e.nixVerbosity()
 	if err := e.cfg.Assign("pure-eval", "true"); err != nil {
 		return err
 	}

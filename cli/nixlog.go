@@ -19,6 +19,7 @@ func runNixLog(e *env, args []string) error {
 		ia installableArgs
 		ea evalArgs
 	)
+	e.nixVerbosity()
 	if err := e.cfg.Assign("pure-eval", "true"); err != nil {
 		return err
 	}
