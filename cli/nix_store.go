@@ -277,10 +277,16 @@ func runNixStoreInfo(ping bool) func(e *env, args []string) error {
 			if ping {
 				e.log.warn("'nix store ping' is a deprecated alias for 'nix store info'")
 			}
-			// A local store reports nixgo's version and trusts its
-			// user (CppNix prints the TrustedFlag as a number).
+			// A local store reports nixgo's version; every store nixgo
+			// opens trusts its user (CppNix prints the TrustedFlag as a
+			// number).
+			_, isLocal := s.(store.LocalFS)
 			if jsonOut {
-				out, err := dumpJSON(jsonObject{"url": s.URI(), "version": Version, "trusted": 1}, -1)
+				obj := jsonObject{"url": s.URI(), "trusted": 1}
+				if isLocal {
+					obj["version"] = Version
+				}
+				out, err := dumpJSON(obj, -1)
 				if err != nil {
 					return err
 				}
@@ -288,7 +294,9 @@ func runNixStoreInfo(ping bool) func(e *env, args []string) error {
 				return nil
 			}
 			e.log.printAt(lvlNotice, "Store URL: "+s.URI())
-			e.log.printAt(lvlNotice, "Version: "+Version)
+			if isLocal {
+				e.log.printAt(lvlNotice, "Version: "+Version)
+			}
 			e.log.printAt(lvlNotice, "Trusted: 1")
 			return nil
 		})
