@@ -448,6 +448,11 @@ func (n *attrsNode) eval(st *State, env *Env) Value {
 		sortAttrs(list)
 	}
 	if res != nil {
+		if len(n.attrs) == 0 {
+			// CppNix's empty set literals all share one set (emptyBindings),
+			// which its printer reports as «repeated».
+			return emptyAttrs
+		}
 		res.Pos = n.p
 		return res
 	}
