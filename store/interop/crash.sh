@@ -97,7 +97,14 @@ for i in $(seq 1 "${ITER:-40}"); do
   # CppNix's collector removes what the runs left (nixgo has none yet).
   if [ $((i % 10)) = 5 ]; then "$ref" nix-store --store "$C" --gc >/dev/null 2>&1; fi
 done
-echo "$killed of $((3 * ${ITER:-40})) runs killed; nixgo's verify --check-contents after each: $bad unclean"
+# Leave complete results of each command, then one more killed run of each,
+# for the final verifications.
+"$G/nix" store add --store "$C" -n final-add "$D/tree" >/dev/null
+export_as final-import; "$G/nix-store" --store "$C" --import <"$D/export" >/dev/null
+killrun $((RANDOM % t_add + 1)) "$G/nix" store add --store "$C" -n last-add "$D/tree"
+export_as last-import
+killrun $((RANDOM % t_imp + 1)) sh -c "exec '$G/nix-store' --store '$C' --import <'$D/export'"
+echo "$killed of $((3 * ${ITER:-40} + 2)) runs killed; nixgo's verify --check-contents after each: $bad unclean"
 echo "restored trees present after a kill: $(ls -d "$T"/restore-* 2>/dev/null | wc -l), incomplete ones: $partial"
 [ $bad = 0 ] && [ $partial = 0 ] || fails=$((fails + 1))
 echo "valid paths: $("$G/nix" path-info --store "$C" --all | wc -l)"
