@@ -68,8 +68,8 @@ var attrBuiltins = []def{
 				out = append(out, at)
 			}
 		}
-		if len(out) == a.Len() {
-			return eval.AttrsFromSorted(out)
+		if len(out) == 0 && a.Len() > 0 {
+			return eval.NewEmptyAttrs() // built with room for a's attributes
 		}
 		return eval.AttrsFromSorted(out)
 	}},
@@ -106,6 +106,9 @@ var attrBuiltins = []def{
 					out = append(out, r)
 				}
 			}
+		}
+		if len(out) == 0 && left.Len() > 0 && right.Len() > 0 {
+			return eval.NewEmptyAttrs() // built with room for the smaller set
 		}
 		return eval.AttrsFromSorted(out)
 	}},

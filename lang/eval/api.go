@@ -63,6 +63,13 @@ func (st *State) ConcatLists(lists []Value, pos token.Pos, ctx string) Value {
 // AttrsFromSorted makes a set from attributes already sorted by symbol and unique.
 func AttrsFromSorted(l []Attr) *Attrs { return attrsFromSorted(l) }
 
+// NewEmptyAttrs returns a set without attributes that is not the shared empty
+// set: CppNix shares one empty set among the sets it builds with no room for
+// attributes, but a set built with room that ends up empty (removeAttrs of
+// every name) is a set of its own, which its printer does not report as
+// «repeated».
+func NewEmptyAttrs() *Attrs { return &Attrs{} }
+
 // FormalInfo describes one argument of a set pattern.
 type FormalInfo struct {
 	Name       syntax.Symbol
