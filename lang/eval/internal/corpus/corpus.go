@@ -23,7 +23,12 @@
 // holding the case's files, ROOT/home is $HOME and ROOT/conf is an empty
 // $NIX_CONF_DIR. Outputs are stored with ROOT removed, so the work directory reads
 // "/pwd" and the home directory "/home"; in commands and environment values,
-// "/pwd" stands for the work directory.
+// "/pwd" stands for the work directory. ROOT's path has a fixed length (NewRoot),
+// as CppNix expands tabs in messages by their running width. The generator runs
+// the reference with a fresh store for each case.
+//
+// The cases where nixgo is known to differ are listed, with reasons, in
+// testdata/corpus/known.list.
 package corpus
 
 import (
