@@ -86,12 +86,12 @@ t_res=$(fulltime sh -c "'$G/nix-store' --restore '$T/full-restore' <'$D/tree.nar
 echo "a full run takes: --add ${t_add} ms, --import ${t_imp} ms, --restore ${t_res} ms"
 killed=0 bad=0 partial=0
 for i in $(seq 1 "${ITER:-40}"); do
-  killrun $((RANDOM % (t_add * 9 / 8 + 1) + 1)) "$G/nix" store add --store "$C" -n "add-$i" "$D/tree"
+  killrun $((RANDOM % (t_add * 3 / 2 + 1) + 1)) "$G/nix" store add --store "$C" -n "add-$i" "$D/tree"
   cleanverify || { bad=$((bad + 1)); echo "verify after killed add $i:"; cat "$T/v"; }
   export_as "import-$i"
-  killrun $((RANDOM % (t_imp * 9 / 8 + 1) + 1)) sh -c "exec '$G/nix-store' --store '$C' --import <'$D/export'"
+  killrun $((RANDOM % (t_imp * 3 / 2 + 1) + 1)) sh -c "exec '$G/nix-store' --store '$C' --import <'$D/export'"
   cleanverify || { bad=$((bad + 1)); echo "verify after killed import $i:"; cat "$T/v"; }
-  killrun $((RANDOM % (t_res * 9 / 8 + 1) + 1)) sh -c "exec '$G/nix-store' --restore '$T/restore-$i' <'$D/tree.nar'"
+  killrun $((RANDOM % (t_res * 3 / 2 + 1) + 1)) sh -c "exec '$G/nix-store' --restore '$T/restore-$i' <'$D/tree.nar'"
   if [ -e "$T/restore-$i" ] && ! "$G/nix-store" --dump "$T/restore-$i" | cmp -s - "$D/tree.nar"; then partial=$((partial + 1)); fi
   cleanverify || { bad=$((bad + 1)); echo "verify after killed restore $i:"; cat "$T/v"; }
   # CppNix's collector removes what the runs left (nixgo has none yet).
