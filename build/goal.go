@@ -435,11 +435,17 @@ func (g *goal) locked(locks *local.OutputLocks) {
 			}
 		}
 	}
+	// The outcome goes to the loop as soon as the outputs are registered,
+	// so that the slot serves the next build while this one's chroot and
+	// build directory are deleted.
 	b := newLocalBuild(g)
-	w.spawn(func() func() {
+	w.pending++
+	go func() {
 		out := b.run()
-		return func() { g.buildFinished(b, out) }
-	})
+		w.events <- func() { g.buildFinished(b, out) }
+		b.cleanup(&out)
+		w.events <- func() { w.pending-- }
+	}()
 }
 
 func (g *goal) releaseSlot() { g.w.running-- }

@@ -110,10 +110,10 @@ func (b *localBuild) path(p storepath.StorePath) string { return b.w.dir.Path(p)
 
 func (b *localBuild) drvPathS() string { return b.path(b.g.drvPath) }
 
-// run does the whole build. It runs in its own goroutine and touches the
-// worker only through events.
+// run does the build up to the registration of its outputs (cleanup
+// comes after, see goal.locked). It runs in its own goroutine and touches
+// the worker only through events.
 func (b *localBuild) run() (out buildOutcome) {
-	defer b.cleanup(&out)
 	if err := b.prepare(); err != nil {
 		var be *buildError
 		if errors.As(err, &be) {
@@ -625,12 +625,14 @@ func (b *localBuild) command() (*sandbox.Command, error) {
 	}
 	if b.useChroot {
 		cmd.Chroot = &sandbox.Chroot{
-			Root:           b.chrootRootDir,
-			StoreDir:       string(b.w.dir),
-			PrivateNetwork: b.g.dtype.IsSandboxed(),
-			ShmSize:        b.cfg.String("sandbox-dev-shm-size"),
-			UID:            1000,
-			GID:            100,
+			Root:               b.chrootRootDir,
+			StoreDir:           string(b.w.dir),
+			PrivateNetwork:     b.g.dtype.IsSandboxed(),
+			ShmSize:            b.cfg.String("sandbox-dev-shm-size"),
+			UID:                1000,
+			GID:                100,
+			FilterSyscalls:     b.cfg.Bool("filter-syscalls"),
+			AllowNewPrivileges: b.cfg.Bool("allow-new-privileges"),
 		}
 		for _, t := range sortedKeys(b.binds) {
 			cmd.Chroot.Binds = append(cmd.Chroot.Binds, b.binds[t])
@@ -675,10 +677,10 @@ func (b *localBuild) collect() {
 	}
 	chunks := make(chan chunk, 4)
 	go func() {
+		buf := make([]byte, 32<<10)
 		for {
-			buf := make([]byte, 32<<10)
 			n, err := b.proc.Output().Read(buf)
-			chunks <- chunk{buf[:n], err}
+			chunks <- chunk{append([]byte(nil), buf[:n]...), err}
 			if err != nil {
 				return
 			}

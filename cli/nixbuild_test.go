@@ -219,6 +219,7 @@ in {
     args = [ "-c" ''
       exec > $out
       ${probe}
+      touch f; if chmod u+s f 2>/dev/null; then echo setuid; else echo no-setuid; fi
       echo "uid=$(id -u) gid=$(id -g) host=$(hostname) pwd=$PWD"
       grep -E '^Cap(Eff|Prm):' /proc/self/status
       echo /: $(ls /)
@@ -262,6 +263,7 @@ func TestBuildSandbox(t *testing.T) {
 	want := `no-secret
 no-outside
 no-network
+no-setuid
 uid=1000 gid=100 host=localhost pwd=/build
 CapPrm:	0000000000000000
 CapEff:	0000000000000000

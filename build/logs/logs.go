@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	dbzip2 "github.com/dsnet/compress/bzip2"
 )
@@ -59,7 +60,12 @@ func Create(logDir, drvBase string, compress bool) (*Writer, error) {
 	}
 	lw := &Writer{f: f, w: f, path: p}
 	if compress {
-		bz, err := dbzip2.NewWriter(f, &dbzip2.WriterConfig{Level: dbzip2.BestCompression})
+		bz, _ := bzWriters.Get().(*dbzip2.Writer)
+		if bz == nil {
+			bz, err = dbzip2.NewWriter(f, &dbzip2.WriterConfig{Level: dbzip2.BestCompression})
+		} else {
+			err = bz.Reset(f)
+		}
 		if err != nil {
 			f.Close()
 			return nil, err
@@ -68,6 +74,10 @@ func Create(logDir, drvBase string, compress bool) (*Writer, error) {
 	}
 	return lw, nil
 }
+
+// bzWriters keeps compressors for reuse: each holds buffers for a 900 kB
+// block, costly to allocate for every build.
+var bzWriters sync.Pool
 
 // Path returns the file written.
 func (w *Writer) Path() string { return w.path }
@@ -80,6 +90,10 @@ func (w *Writer) Close() error {
 	var err error
 	if w.bz != nil {
 		err = w.bz.Close()
+		if err == nil {
+			bzWriters.Put(w.bz)
+		}
+		w.bz = nil
 	}
 	if err2 := w.f.Close(); err == nil {
 		err = err2

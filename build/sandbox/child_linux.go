@@ -47,6 +47,11 @@ func helperMain() {
 	if err := setupSandbox(&spec.Chroot); err != nil {
 		fail("%v", err)
 	}
+	if spec.Chroot.FilterSyscalls {
+		// As CppNix without build users, a filter that cannot be
+		// installed is no error.
+		installSeccomp(spec.Chroot.AllowNewPrivileges)
+	}
 	cmd, err := builderCmd(&spec)
 	if err != nil {
 		fail("%v", err)

@@ -51,7 +51,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
+	"runtime"
 )
 
 // BuiltinArg0 is argv[0] of a process that runs a builtin builder.
@@ -93,6 +93,9 @@ type Chroot struct {
 	ShmSize string
 	// UID and GID are the builder's user and group inside.
 	UID, GID int
+	// FilterSyscalls installs the seccomp filter (filter-syscalls);
+	// AllowNewPrivileges leaves no_new_privs unset (allow-new-privileges).
+	FilterSyscalls, AllowNewPrivileges bool
 }
 
 // Bind is one bind mount: Source on the host appears at Target inside.
@@ -117,6 +120,8 @@ func (s Status) String() string {
 	switch {
 	case s.Exited && s.Code == 0:
 		return "succeeded"
+	case s.Exited && runtime.GOOS == "windows":
+		return fmt.Sprintf("with exit code %d", s.Code)
 	case s.Exited:
 		return fmt.Sprintf("failed with exit code %d", s.Code)
 	case s.Signal != 0:
@@ -184,14 +189,4 @@ func selfExecutable() (string, error) {
 // builder of cmd, which reads cmd.Builtin on its standard input.
 func builtinCommand(self string) (string, []string) {
 	return self, []string{BuiltinArg0}
-}
-
-// envValue returns the value of name in env.
-func envValue(env []string, name string) string {
-	for _, e := range env {
-		if strings.HasPrefix(e, name+"=") {
-			return e[len(name)+1:]
-		}
-	}
-	return ""
 }

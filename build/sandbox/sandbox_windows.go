@@ -143,13 +143,32 @@ func createSuspended(path string, args, env []string, dir string, stdin, out win
 			return nil, err
 		}
 	}
-	block := envBlock(env)
+	block := envBlock(withSystemRoot(env))
 	pi := &windows.ProcessInformation{}
 	flags := uint32(windows.CREATE_SUSPENDED | windows.CREATE_UNICODE_ENVIRONMENT | windows.EXTENDED_STARTUPINFO_PRESENT | windows.CREATE_NEW_PROCESS_GROUP)
 	if err := windows.CreateProcess(app, cmdLine, nil, nil, true, flags, &block[0], dirp, &si.StartupInfo, pi); err != nil {
 		return nil, err
 	}
 	return pi, nil
+}
+
+// withSystemRoot adds the host's SystemRoot and windir to a builder's
+// environment that lacks them: Windows programs need them to load system
+// libraries (Winsock among others), and Nix's environment has no
+// counterpart.
+func withSystemRoot(env []string) []string {
+	has := map[string]bool{}
+	for _, e := range env {
+		if i := strings.IndexByte(e, '='); i > 0 {
+			has[strings.ToUpper(e[:i])] = true
+		}
+	}
+	for _, name := range []string{"SystemRoot", "windir"} {
+		if v := os.Getenv(name); v != "" && !has[strings.ToUpper(name)] {
+			env = append(env, name+"="+v)
+		}
+	}
+	return env
 }
 
 // envBlock returns a Unicode environment block, sorted as Windows expects.
