@@ -209,8 +209,21 @@ func (p *argParser) addEval(a *evalArgs) {
 	p.add("impure", 0, 0, func([]string) error { a.impure = true; return p.e.cfg.Set("pure-eval", "false") })
 	p.add("override-flake", 0, 2, func([]string) error { return nil })
 	p.add("eval-store", 0, 1, func(v []string) error { a.evalStore = v[0]; return nil })
-	// The lints of newer CppNix versions (--lint-url-literals ...) are not flags
-	// of CppNix 2.26: they are reported as unrecognised. a.lints stays empty.
+	// Lints of newer CppNix versions, which the upstream language suite uses
+	// (CppNix 2.26 has none; issue 2 asks to follow the suite here).
+	if a.lints == nil {
+		a.lints = map[string]string{}
+	}
+	for _, name := range []string{"lint-url-literals", "lint-short-path-literals", "lint-absolute-path-literals"} {
+		p.add(name, 0, 1, func(v []string) error {
+			switch v[0] {
+			case "ignore", "warn", "fatal":
+				a.lints[name] = v[0]
+				return nil
+			}
+			return usagef("option '%s' has invalid value '%s' (expected 'ignore', 'warn', or 'fatal')", name, v[0])
+		})
+	}
 }
 
 // atoi parses a decimal integer flag value.

@@ -561,7 +561,9 @@ func checkDatetime(src string, at int, raw string) (string, *tomlError) {
 		if len(rest) == 10 {
 			return sb.String(), nil
 		}
-		sb.WriteByte(rest[10])
+		// Newer CppNix (toml11 4), which the upstream suite follows, always
+		// prints 'T'; 2.26 kept the separator of the document.
+		sb.WriteByte('T')
 		rest, pos = rest[11:], pos+11
 	}
 	hour, minute, second := atoi(rest[0:2]), atoi(rest[3:5]), atoi(rest[6:8])
@@ -576,11 +578,14 @@ func checkDatetime(src string, at int, raw string) (string, *tomlError) {
 	n := matchTime(rest)
 	sb.WriteString(rest[:8])
 	if n > 8 {
+		// Milli-, micro- or nanoseconds, as toml11 4 prints them (2.26 kept
+		// the digits of the document, up to nine).
 		frac := rest[9:n]
 		if len(frac) > 9 {
 			frac = frac[:9]
 		}
-		sb.WriteString("." + frac)
+		width := (len(frac) + 2) / 3 * 3
+		sb.WriteString("." + frac + strings.Repeat("0", width-len(frac)))
 	}
 	switch off := rest[n:]; {
 	case off == "":
