@@ -42,8 +42,9 @@ var listBuiltins = []def{
 		}
 		st.ForceFunction(args[0], pos, "while evaluating the first argument passed to builtins.map")
 		out := make([]eval.Value, len(l.Elems))
+		app := eval.NewApplier(args[0])
 		for i, e := range l.Elems {
-			out[i] = eval.NewApp(args[0], e)
+			out[i] = app.Apply(e)
 		}
 		return eval.MkList(out)
 	}},
@@ -110,8 +111,9 @@ var listBuiltins = []def{
 		}
 		st.ForceFunction(args[0], token.NoPos, "while evaluating the first argument passed to builtins.genList")
 		out := make([]eval.Value, n)
+		app := eval.NewApplier(args[0])
 		for i := range out {
-			out[i] = eval.NewApp(args[0], eval.MkInt(int64(i)))
+			out[i] = app.Apply(eval.MkInt(int64(i)))
 		}
 		return eval.MkList(out)
 	}},

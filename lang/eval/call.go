@@ -221,6 +221,9 @@ func (st *State) determinePos(v Value, pos token.Pos) token.Pos {
 		if app, ok := x.code.(*appNode); ok {
 			return st.determinePos(app.fn, pos)
 		}
+		if app, ok := x.code.(*fnApp); ok {
+			return st.determinePos(app.fn, pos)
+		}
 	}
 	return pos
 }

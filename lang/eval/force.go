@@ -26,6 +26,25 @@ func NewApp(fn, arg Value) Value {
 	return &a.t
 }
 
+// Applier makes delayed applications of one function to many arguments (map,
+// genList): each is a single thunk holding its argument, the function being
+// kept once for all of them.
+type Applier struct{ n *fnApp }
+
+// NewApplier returns an Applier of fn.
+func NewApplier(fn Value) Applier { return Applier{&fnApp{fn: fn}} }
+
+// Apply returns the delayed application of the function to arg.
+func (a Applier) Apply(arg Value) Value { return &Thunk{code: a.n, x: arg} }
+
+// fnApp is the code of the thunks of an Applier, whose x is the argument.
+type fnApp struct{ fn Value }
+
+func (*fnApp) pos() token.Pos { return token.NoPos }
+
+// eval is never called: forceThunk applies fnApp thunks itself.
+func (n *fnApp) eval(st *State, env *Env) Value { panic("eval: fnApp evaluated without its thunk") }
+
 // appThunk is a thunk and the application it delays, allocated together.
 type appThunk struct {
 	t   Thunk
@@ -64,6 +83,11 @@ func (st *State) forceThunk(t *Thunk, pos token.Pos) Value {
 	}
 	if code == blackhole {
 		st.Errorf(InfiniteRecursion, pos, "infinite recursion encountered")
+	}
+	if app, ok := code.(*fnApp); ok {
+		v := st.Call1(app.fn, t.x, pos)
+		t.code, t.x = nil, v
+		return v
 	}
 	if app, ok := code.(*appNode); ok {
 		// Applications are not blackholed, as in CppNix.

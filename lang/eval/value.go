@@ -410,7 +410,8 @@ func TypeName(v Value) string {
 		if v.isBlackhole() {
 			return "a black hole"
 		}
-		if _, ok := v.code.(*appNode); ok {
+		switch v.code.(type) {
+		case *appNode, *fnApp:
 			return "a function application" // CppNix's tApp (map, genList, mapAttrs)
 		}
 		return "a thunk"
