@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/nixgo/nixgo/build"
 	"github.com/nixgo/nixgo/config"
@@ -80,10 +81,10 @@ func (e *env) nixVerbosity() {
 	}
 }
 
-// buildContext returns a context cancelled by SIGINT and SIGTERM, so that
-// builds are killed and cleaned up.
+// buildContext returns a context cancelled by SIGINT, SIGTERM and SIGHUP
+// (CppNix's interrupts), so that builds are killed and cleaned up.
 func buildContext() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt)
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 }
 
 // buildOptions returns the options of package build for this command.
@@ -133,7 +134,11 @@ func (e *env) printMissingBuilds(ctx context.Context, s store.Store, paths []bui
 }
 
 // buildFailure turns an error of package build into the command's exit.
-func buildFailure(err error) error {
+func buildFailure(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		// Interrupted (SIGINT): the builds were killed.
+		return &exitError{code: 1, msg: "error: interrupted by the user"}
+	}
 	var be *build.Error
 	if errors.As(err, &be) {
 		return &exitError{code: be.Status, msg: errorText(be.Msg)}

@@ -240,7 +240,7 @@ func runNixBuild(e *env) error {
 		return nil
 	}
 	if err := build.Build(ctx, e.buildOptions(s, a.mode, log), paths); err != nil {
-		return buildFailure(err)
+		return buildFailure(ctx, err)
 	}
 	outLink := a.outLink
 	if a.noOutLink {

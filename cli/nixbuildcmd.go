@@ -123,8 +123,8 @@ func runNixBuildCmd(e *env, args []string) error {
 		}
 	}
 	results, err := build.BuildWithResults(ctx, e.buildOptions(s, mode, log), paths)
-	if err != nil {
-		return buildFailure(err)
+	if err != nil || ctx.Err() != nil {
+		return buildFailure(ctx, err)
 	}
 	if err := throwBuildErrors(s.Dir(), results, log); err != nil {
 		return err

@@ -126,7 +126,7 @@ func (e *env) realiseDerivedPaths(ctx context.Context, s store.Store, paths []bu
 		return nil
 	}
 	if err := build.Build(ctx, e.buildOptions(s, mode, log), paths); err != nil {
-		return buildFailure(err)
+		return buildFailure(ctx, err)
 	}
 	return nil
 }
