@@ -147,7 +147,7 @@ var attrBuiltins = []def{
 		out := make([]eval.Attr, a.Len())
 		for i, at := range a.All() {
 			name := eval.MkString(st.Symbols.Name(at.Name))
-			out[i] = eval.Attr{Name: at.Name, Value: eval.NewApp(eval.NewApp(args[0], name), at.Value)}
+			out[i] = eval.Attr{Name: at.Name, Value: eval.NewApp2(args[0], name, at.Value)}
 		}
 		return eval.AttrsFromSorted(out)
 	}},
@@ -169,7 +169,7 @@ var attrBuiltins = []def{
 		out := make([]eval.Attr, len(order))
 		for i, sym := range order {
 			name := eval.MkString(st.Symbols.Name(sym))
-			out[i] = eval.Attr{Name: sym, Value: eval.NewApp(eval.NewApp(args[0], name), eval.MkList(values[sym]))}
+			out[i] = eval.Attr{Name: sym, Value: eval.NewApp2(args[0], name, eval.MkList(values[sym]))}
 		}
 		return eval.AttrsFromSorted(out)
 	}},

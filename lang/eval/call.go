@@ -156,9 +156,16 @@ func (st *State) callLambda(l *Lambda, arg Value, pos token.Pos) Value {
 		st.frames = append(st.frames, frame{kind: fMsg, pos: fn.p, msg: "while calling " + st.lambdaName(fn)})
 		v := fn.body.eval(st, env)
 		st.frames = st.frames[:fi]
+		if fn.reuse {
+			st.releaseEnv(env, fn.size)
+		}
 		return v
 	}
-	return fn.body.eval(st, env)
+	v := fn.body.eval(st, env)
+	if fn.reuse {
+		st.releaseEnv(env, fn.size)
+	}
+	return v
 }
 
 // lambdaNameBare is the name used in argument errors: the name or "anonymous lambda".
@@ -222,6 +229,9 @@ func (st *State) determinePos(v Value, pos token.Pos) token.Pos {
 			return st.determinePos(app.fn, pos)
 		}
 		if app, ok := x.code.(*fnApp); ok {
+			return st.determinePos(app.fn, pos)
+		}
+		if app, ok := x.code.(*app2Node); ok {
 			return st.determinePos(app.fn, pos)
 		}
 	}

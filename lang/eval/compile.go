@@ -294,6 +294,7 @@ func (c *compiler) lambda(l *syntax.Lambda, sc *scope) node {
 	}
 	n.size = size
 	n.body = c.expr(l.Body, inner)
+	n.reuse = n.reusableEnv()
 	return n
 }
 

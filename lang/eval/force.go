@@ -37,6 +37,32 @@ func NewApplier(fn Value) Applier { return Applier{&fnApp{fn: fn}} }
 // Apply returns the delayed application of the function to arg.
 func (a Applier) Apply(arg Value) Value { return &Thunk{code: a.n, x: arg} }
 
+// NewApp2 returns the delayed application of fn to a, then of the result to b
+// (CppNix's mapAttrs makes it of two applications): one thunk holds b, its
+// code fn and a.
+func NewApp2(fn, a, b Value) Value {
+	t := &app2Thunk{app: app2Node{fn: fn, arg: a}}
+	t.t.code, t.t.x = &t.app, b
+	return &t.t
+}
+
+// app2Thunk is a thunk and the first application it delays, allocated
+// together; the thunk's x is the second argument.
+type app2Thunk struct {
+	t   Thunk
+	app app2Node
+}
+
+// app2Node is the code of NewApp2's thunks.
+type app2Node struct{ fn, arg Value }
+
+func (*app2Node) pos() token.Pos { return token.NoPos }
+
+// eval is never called: forceThunk applies app2Node thunks itself.
+func (n *app2Node) eval(st *State, env *Env) Value {
+	panic("eval: app2Node evaluated without its thunk")
+}
+
 // fnApp is the code of the thunks of an Applier, whose x is the argument.
 type fnApp struct{ fn Value }
 
@@ -87,6 +113,12 @@ func (st *State) forceThunk(t *Thunk, pos token.Pos) Value {
 	if app, ok := code.(*fnApp); ok {
 		v := st.Call1(app.fn, t.x, pos)
 		t.code, t.x = nil, v
+		return v
+	}
+	if app, ok := code.(*app2Node); ok {
+		v := st.Call1(st.Call1(app.fn, app.arg, pos), t.x, pos)
+		t.code, t.x = nil, v
+		app.fn, app.arg = nil, nil
 		return v
 	}
 	if app, ok := code.(*appNode); ok {

@@ -541,6 +541,9 @@ type lambdaNode struct {
 	ellipsis   bool
 	size       int // slots of the call environment
 	body       node
+	// reuse is set when calls can give their environment back for the next
+	// call (reusableEnv).
+	reuse bool
 }
 
 func (n *lambdaNode) pos() token.Pos { return n.p }

@@ -73,6 +73,9 @@ type State struct {
 	baseEnv   *Env    // the environment below every other; its values are baseVals
 	baseVals  []Value // the values of the base scope, read directly by baseVarNode
 	envTypes  map[int]reflect.Type
+	// envPool holds environments of calls that left no reference to them,
+	// by number of slots.
+	envPool   [17][]*Env
 	builtins  *AttrsBuilder
 	builtinsV *Attrs
 

@@ -330,8 +330,17 @@ func (e *Env) slot(i int) *Value {
 	return (*Value)(unsafe.Add(unsafe.Pointer(&e.v0), uintptr(i)*unsafe.Sizeof(e.v0)))
 }
 
-// newEnv allocates an environment of n slots in a single allocation.
+// newEnv allocates an environment of n slots in a single allocation, or takes
+// one a call has given back.
 func (st *State) newEnv(up *Env, n int) *Env {
+	if n < len(st.envPool) {
+		if free := st.envPool[n]; len(free) > 0 {
+			e := free[len(free)-1]
+			st.envPool[n] = free[:len(free)-1]
+			e.Up = up
+			return e
+		}
+	}
 	switch n {
 	case 0, 1:
 		return &Env{Up: up}
@@ -377,6 +386,19 @@ func (st *State) newEnv(up *Env, n int) *Env {
 	return e
 }
 
+// releaseEnv takes back the environment of n slots of a call that left no
+// reference to it (lambdaNode.reuse), for newEnv to hand out again.
+func (st *State) releaseEnv(e *Env, n int) {
+	if n >= len(st.envPool) {
+		return
+	}
+	e.Up = nil
+	for i := range max(n, 1) {
+		*e.slot(i) = nil
+	}
+	st.envPool[n] = append(st.envPool[n], e)
+}
+
 // TypeName returns the name of a value's type as CppNix's showType prints it in
 // messages: "an integer", "a set", "the built-in function 'map'", ...
 func TypeName(v Value) string {
@@ -411,7 +433,7 @@ func TypeName(v Value) string {
 			return "a black hole"
 		}
 		switch v.code.(type) {
-		case *appNode, *fnApp:
+		case *appNode, *fnApp, *app2Node:
 			return "a function application" // CppNix's tApp (map, genList, mapAttrs)
 		}
 		return "a thunk"
