@@ -17,6 +17,7 @@ import (
 func runNix(e *env) error {
 	args := e.args
 	p := newArgParser(e)
+	p.own = func([]string, int) (int, error) { return 0, nil } // no flags of its own
 	cmds := nixCommands()
 	var words []string
 	for i := 0; i < len(args); {

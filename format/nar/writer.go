@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"strings"
 )
@@ -219,10 +220,17 @@ func (w *Writer) ReadFrom(r io.Reader) (int64, error) {
 		if err = w.bw.Flush(); err != nil {
 			return 0, w.fail(err)
 		}
+		if n, ok, err := spliceContents(w.w, r, w.remaining); ok {
+			w.remaining -= n
+			if err != nil {
+				return n, w.fail(err)
+			}
+			return n, nil
+		}
 		if w.copyBuf == nil {
 			w.copyBuf = make([]byte, 1<<20)
 		}
-		n, err = io.CopyBuffer(w.w, io.LimitReader(r, w.remaining), w.copyBuf)
+		n, err = io.CopyBuffer(bigCopyTarget(w.w), io.LimitReader(r, w.remaining), w.copyBuf)
 	}
 	w.remaining -= n
 	if err != nil {
@@ -280,3 +288,21 @@ func (w *Writer) pad(n int64) {
 		w.bw.Write(zeros[:p])
 	}
 }
+
+// bigCopyTarget returns the writer large contents are copied to. A regular
+// file is returned as is, so that io.CopyBuffer can let the kernel copy
+// (copy_file_range); for anything else (a pipe, a terminal) the file's
+// ReadFrom would copy through a 32 KiB buffer, so it is hidden and the
+// Writer's 1 MiB buffer is used, with 32 times fewer system calls.
+func bigCopyTarget(w io.Writer) io.Writer {
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			return f
+		}
+		return writerOnly{f}
+	}
+	return w
+}
+
+// writerOnly hides every method of a Writer but Write.
+type writerOnly struct{ io.Writer }
