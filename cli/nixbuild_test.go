@@ -466,7 +466,9 @@ func nixgoCommand(t *testing.T, exe, dir, prog string, args ...string) *exec.Cmd
 	cmd := exec.Command(exe, args...)
 	cmd.Args[0] = prog
 	cmd.Dir = dir
-	cmd.Env = []string{"NIXGO_CLI_MAIN=1", "HOME=" + dir, "NIX_CONF_DIR=" + dir + "/etc", "NIX_USER_CONF_FILES=", "PATH=/usr/bin:/bin"}
+	// TMPDIR: a killed build leaves its build directory, which goes
+	// with the test's directory.
+	cmd.Env = []string{"NIXGO_CLI_MAIN=1", "HOME=" + dir, "NIX_CONF_DIR=" + dir + "/etc", "NIX_USER_CONF_FILES=", "PATH=/usr/bin:/bin", "TMPDIR=" + dir}
 	return cmd
 }
 
