@@ -147,6 +147,17 @@ for t in tree small; do
   echo "$t nixgo:  $(timing go "${!t}")"
   echo "$t CppNix: $(timing ref "${!t}")"
 done
+# hashtiming IMPL: nix-hash --type sha256 of the big tree (a NAR dump into
+# SHA-256), best and median.
+hashtiming() {
+  local cmd
+  if [ "$1" = ref ]; then cmd=("$ref" bash -c); else cmd=(bash -c); fi
+  for i in $(seq 1 "$runs"); do
+    "${cmd[@]}" "TIMEFORMAT='%R %U %S'; time $([ "$1" = ref ] && echo nix-hash || echo "$G/nix-hash") --type sha256 '$tree' >/dev/null" 2>&1 | tail -1
+  done | sort -n | awk '{w[NR]=$1; u[NR]=$2; s[NR]=$3} END {m=int((NR+1)/2); printf "best %.2f wall (%.2f user %.2f sys), median %.2f wall (%.2f user %.2f sys)\n", w[1], u[1], s[1], w[m], u[m], s[m]}'
+}
+echo "nix-hash tree nixgo:  $(hashtiming go)"
+echo "nix-hash tree CppNix: $(hashtiming ref)"
 
 echo "== summary: $fails failure(s); work directory $T"
 exit $fails
