@@ -131,6 +131,31 @@ func TestErrorKinds(t *testing.T) {
 	}
 }
 
+// TestBuiltinSystemConf checks that nix-command is enabled when there is no
+// system nix.conf, and only then.
+func TestBuiltinSystemConf(t *testing.T) {
+	for _, c := range []struct {
+		files map[string]string
+		want  bool
+	}{
+		{nil, true},
+		{map[string]string{"/etc/nix/nix.conf": ""}, false},
+		{map[string]string{"/etc/nix/nix.conf": "experimental-features = flakes\n"}, false},
+		{map[string]string{"/etc/nix/nix.conf": "experimental-features = nix-command\n"}, true},
+	} {
+		cfg, _, err := testConfig(t, nil, nil, c.files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.HasFeature(NixCommand); got != c.want {
+			t.Errorf("files %v: nix-command enabled = %v, want %v", c.files, got, c.want)
+		}
+		if v, _ := cfg.Lookup("experimental-features"); v.Default != "" {
+			t.Errorf("the default of experimental-features changed: %q", v.Default)
+		}
+	}
+}
+
 func TestAppend(t *testing.T) {
 	c := mustConfig(t, nil)
 	steps := []struct{ name, value string }{
@@ -153,7 +178,8 @@ func TestAppend(t *testing.T) {
 	if got := c.StringMap("access-tokens"); len(got) != 2 || got["h"] != "1" || got["g"] != "3" {
 		t.Errorf("access-tokens = %v", got)
 	}
-	if got := c.EnabledFeatures(); !slices.Equal(got, []Feature{CaDerivations}) {
+	// nix-command comes from the built-in system configuration (no nix.conf).
+	if got := c.EnabledFeatures(); !slices.Equal(got, []Feature{CaDerivations, NixCommand}) {
 		t.Errorf("features = %v", got)
 	}
 	if !c.HasFeature("ca-derivations") || c.HasFeature(PipeOperators) {

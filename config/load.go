@@ -70,8 +70,8 @@ type Loader struct {
 
 // Load computes the defaults and applies, in CppNix's order:
 //
-//  1. $NIX_CONF_DIR/nix.conf (default /etc/nix/nix.conf); afterwards
-//     nothing counts as overridden;
+//  1. $NIX_CONF_DIR/nix.conf (default /etc/nix/nix.conf), or when there is
+//     none builtinSystemConf; afterwards nothing counts as overridden;
 //  2. the user files (Dirs.UserConfFiles) from lowest to highest
 //     precedence;
 //  3. $NIX_CONFIG, as the text of a file named "NIX_CONFIG";
@@ -101,7 +101,13 @@ func (l *Loader) Load() (*Config, error) {
 		return nil, err
 	}
 	c := newConfig(host, dirs, getenv, fsys, warn)
-	if err := c.applyFile(dirs.ConfDir + "/nix.conf"); err != nil {
+	if _, err := fsys.ReadFile(dirs.ConfDir + "/nix.conf"); err != nil {
+		// No system configuration: nixgo behaves as if it held
+		// builtinSystemConf, as Nix installations are set up.
+		if err := c.ApplyConfig(builtinSystemConf, dirs.ConfDir+"/nix.conf"); err != nil {
+			return nil, err
+		}
+	} else if err := c.applyFile(dirs.ConfDir + "/nix.conf"); err != nil {
 		return nil, err
 	}
 	// Only the user's own configuration counts as overrides (these are
@@ -124,6 +130,13 @@ func (l *Loader) Load() (*Config, error) {
 	}
 	return c, nil
 }
+
+// builtinSystemConf stands for the system nix.conf when there is none. It
+// enables the nix command, as Nix installers and the reference installation
+// configure it, so that `nix eval ...` works out of the box; the defaults
+// themselves (nix config show) stay CppNix's, and a system nix.conf, even an
+// empty one, replaces it.
+const builtinSystemConf = "experimental-features = nix-command\n"
 
 // applyFile applies a configuration file if it can be read.
 func (c *Config) applyFile(path string) error {
