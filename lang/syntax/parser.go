@@ -61,6 +61,8 @@ type parser struct {
 	// cursedOr holds the calls "e or" (the "cursed or") with the end offset of
 	// their "or", for the warning CppNix gives where such a call is an argument.
 	cursedOr map[*Call]int
+	// states models the depth of bison's stack in CppNix's parser (see nest).
+	states int
 
 	sSub, sMul, sDiv, sLessThan, sFindFile, sNixPath, sOr, sBody, sCurPos Symbol
 }
@@ -73,7 +75,7 @@ func Parse(fset *token.FileSet, file *token.File, src []byte, syms *Symbols, cfg
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	p := &parser{file: file, fset: fset, syms: syms, cfg: cfg}
+	p := &parser{file: file, fset: fset, syms: syms, cfg: cfg, states: 1}
 	p.sc = scanner{src: src, stack: []lexState{stInitial}, pipes: cfg.PipeOperators}
 	p.sc.err = func(off int, msg string) { p.failAt(p.pos(off), msg) }
 	p.sSub = syms.Intern("__sub")
@@ -110,6 +112,26 @@ func (p *parser) pos(off int) token.Pos { return p.file.Pos(off) }
 func (p *parser) failAt(pos token.Pos, msg string) {
 	panic(bailout{&Error{Pos: pos, Msg: msg}})
 }
+
+// maxStates is bison's YYMAXDEPTH, the largest stack of CppNix's parser.
+const maxStates = 10000
+
+// nest accounts for the n states bison holds on its stack while the nested
+// part that follows is parsed (the '(' of a parenthesised expression, the '['
+// and the list so far of a list, ...). When shifting the next token would make
+// the stack reach maxStates, parsing fails as CppNix's does, with "memory
+// exhausted" at that token. The costs are measured against CppNix: the depth of
+// nesting that fails is CppNix's for every construct, and the position is exact
+// for parentheses, lists, lambdas and operators, within a few tokens otherwise.
+// It also bounds the recursion of this parser.
+func (p *parser) nest(n int) {
+	p.states += n
+	if p.states+1 >= maxStates { // the next token would not fit
+		p.failAt(p.pos(p.tok.begin), "memory exhausted")
+	}
+}
+
+func (p *parser) unnest(n int) { p.states -= n }
 
 func (p *parser) next() {
 	if len(p.ahead) > 0 {
@@ -249,9 +271,13 @@ func (p *parser) parseExpr() Expr {
 		}
 	case tASSERT, tWITH:
 		p.next()
+		p.nest(1)
 		cond := p.parseExpr()
+		p.unnest(1)
 		p.wantChar(';')
+		p.nest(3)
 		body := p.parseExpr()
+		p.unnest(3)
 		if t.kind == tASSERT {
 			return &Assert{P: p.pos(t.begin), Cond: cond, Body: body}
 		}
@@ -264,16 +290,24 @@ func (p *parser) parseExpr() Expr {
 			if len(attrs.Dynamic) > 0 {
 				p.failAt(p.pos(t.begin), "dynamic attributes not allowed in let")
 			}
+			p.nest(3)
 			body := p.parseExpr()
+			p.unnest(3)
 			return &Let{P: p.pos(t.begin), Attrs: attrs, Body: body}
 		}
 	case tIF:
 		p.next()
+		p.nest(1)
 		cond := p.parseExpr()
+		p.unnest(1)
 		p.want(tTHEN)
+		p.nest(3)
 		then := p.parseExpr()
+		p.unnest(3)
 		p.want(tELSE)
+		p.nest(5)
 		els := p.parseExpr()
+		p.unnest(5)
 		return &If{P: p.pos(t.begin), Cond: cond, Then: then, Else: els}
 	}
 	return p.parsePipes()
@@ -305,7 +339,9 @@ func (p *parser) parseLambdaID() Expr {
 	p.next()
 	if p.isChar(':') {
 		p.next()
+		p.nest(2)
 		body := p.parseExpr()
+		p.unnest(2)
 		return &Lambda{P: p.pos(t.begin), Arg: p.syms.Intern(t.text), Body: body}
 	}
 	p.wantChar('@')
@@ -314,7 +350,9 @@ func (p *parser) parseLambdaID() Expr {
 	}
 	formals := p.parseFormals()
 	p.wantChar(':')
+	p.nest(2)
 	body := p.parseExpr()
+	p.unnest(2)
 	name := p.syms.Intern(t.text)
 	p.validateFormals(formals, p.pos(t.begin), name)
 	return &Lambda{P: p.pos(t.begin), Arg: name, Formals: formals, Body: body}
@@ -333,7 +371,9 @@ func (p *parser) parseLambdaFormals() Expr {
 	} else {
 		p.wantChar(':', char(':'), char('@'))
 	}
+	p.nest(2)
 	body := p.parseExpr()
+	p.unnest(2)
 	if named {
 		arg = p.syms.Intern(id.text)
 	}
@@ -360,7 +400,9 @@ func (p *parser) parseFormals() *Formals {
 		fm := Formal{P: p.pos(id.begin)}
 		if p.isChar('?') {
 			p.next()
+			p.nest(3)
 			fm.Default = p.parseExpr()
+			p.unnest(3)
 		}
 		fm.Name = p.syms.Intern(id.text)
 		f.List = append(f.List, fm)
@@ -412,7 +454,9 @@ func (p *parser) parsePipes() Expr {
 		for p.tok.kind == tPIPEINTO {
 			op := p.tok
 			p.next()
+			p.nest(2)
 			fn := p.parseBinary(1)
+			p.unnest(2)
 			lhs = p.makeCall(p.pos(op.begin), fn, lhs)
 		}
 		// A following <| is left to the caller, which reports what it expected
@@ -425,7 +469,9 @@ func (p *parser) parsePipes() Expr {
 		for p.tok.kind == tPIPEFROM {
 			poss = append(poss, p.pos(p.tok.begin))
 			p.next()
+			p.nest(2)
 			fns = append(fns, p.parseBinary(1))
+			p.unnest(2)
 		}
 		arg := fns[len(fns)-1]
 		for i := len(fns) - 2; i >= 0; i-- {
@@ -501,11 +547,15 @@ func (p *parser) parseBinary(min int) Expr {
 	switch {
 	case p.isChar('!'):
 		p.next()
+		p.nest(1)
 		lhs = &Not{E: p.parseBinary(precNot + 1)}
+		p.unnest(1)
 	case p.isChar('-'):
 		t := p.tok
 		p.next()
+		p.nest(1)
 		operand := p.parseBinary(precNegate + 1)
+		p.unnest(1)
 		lhs = &Call{P: p.pos(t.begin), Fn: &Var{Name: p.sSub}, Args: []Expr{&Int{Val: 0}, operand}}
 	default:
 		lhs = p.parseApp()
@@ -527,7 +577,9 @@ func (p *parser) parseBinary(min int) Expr {
 				next = prec
 			}
 			rstart := p.pos(p.tok.begin)
+			p.nest(2)
 			rhs := p.parseBinary(next)
+			p.unnest(2)
 			lhs = p.binary(op, opPos, lhs, rhs, start, rstart)
 		}
 		// '?' is declared non-associative, but as its right side is an attribute
@@ -593,7 +645,9 @@ func (p *parser) parseApp() Expr {
 		delete(p.cursedOr, c) // a function, not an argument: CppNix resets the mark
 	}
 	for p.canStartSimple() {
+		p.nest(1)
 		arg := p.parseSelect()
+		p.unnest(1)
 		p.warnIfCursedOr(arg)
 		fn = p.makeCall(p.pos(start), fn, arg)
 	}
@@ -634,7 +688,9 @@ func (p *parser) parseSelect() Expr {
 			if !p.canStartSimple() {
 				p.unexpected()
 			}
+			p.nest(4)
 			sel.Default = p.parseSelect()
+			p.unnest(4)
 			p.warnIfCursedOr(sel.Default)
 		}
 		return sel
@@ -679,7 +735,9 @@ func (p *parser) parseAttrName(inherit bool) AttrName {
 		return AttrName{Sym: p.sOr}
 	case t.kind == tDOLLARCURLY:
 		p.next()
+		p.nest(3)
 		e := p.parseExpr()
+		p.unnest(3)
 		p.wantChar('}')
 		if s, ok := e.(*String); ok {
 			return AttrName{Sym: p.syms.Intern(s.Val)}
@@ -763,7 +821,9 @@ func (p *parser) parseSimple() Expr {
 			return p.parseString()
 		case '(':
 			p.next()
+			p.nest(1)
 			e := p.parseExpr()
+			p.unnest(1)
 			p.wantChar(')')
 			return e
 		case '{':
@@ -778,6 +838,7 @@ func (p *parser) parseSimple() Expr {
 			return attrs
 		case '[':
 			p.next()
+			p.nest(2) // '[' and the list so far
 			l := &List{P: pos}
 			for p.canStartSimple() {
 				el := p.parseSelect()
@@ -787,6 +848,7 @@ func (p *parser) parseSimple() Expr {
 			if !p.isChar(']') {
 				p.unexpected() // bison lists no alternatives here: too many
 			}
+			p.unnest(2)
 			p.next()
 			return l
 		}
@@ -826,7 +888,9 @@ func (p *parser) parseString() Expr {
 			continue
 		case t.kind == tDOLLARCURLY:
 			p.next()
+			p.nest(2)
 			e := p.parseExpr()
+			p.unnest(2)
 			p.wantChar('}')
 			parts = append(parts, StringPart{p.pos(t.begin), e})
 			continue
@@ -863,7 +927,9 @@ func (p *parser) parseIndString() Expr {
 		}
 		if t.kind == tDOLLARCURLY {
 			p.next()
+			p.nest(3)
 			e := p.parseExpr()
+			p.unnest(3)
 			p.wantChar('}')
 			parts = append(parts, part{pos: p.pos(t.begin), e: e})
 			continue
@@ -998,7 +1064,9 @@ func (p *parser) parsePath() Expr {
 			continue
 		case tDOLLARCURLY:
 			p.next()
+			p.nest(2)
 			e := p.parseExpr()
+			p.unnest(2)
 			p.wantChar('}')
 			parts = append(parts, StringPart{p.pos(tt.begin), e})
 			continue
@@ -1075,7 +1143,13 @@ func (p *parser) parseBinds(kind bindsKind) *Attrs {
 				p.unexpected(char('.'), char('='))
 			}
 			p.next()
+			cost := 3
+			if kind == bindsRec {
+				cost = 4
+			}
+			p.nest(cost)
 			e := p.parseExpr()
+			p.unnest(cost)
 			p.wantChar(';')
 			p.addAttr(attrs, path, start, e)
 		default:
@@ -1092,7 +1166,9 @@ func (p *parser) parseInherit(attrs *Attrs) {
 		p.next()
 		_ = fromTok
 		fromPos := p.pos(p.tok.begin)
+		p.nest(4)
 		e := p.parseExpr()
+		p.unnest(4)
 		p.wantChar(')')
 		attrs.InheritFrom = append(attrs.InheritFrom, e)
 		from = &InheritFrom{P: fromPos, Index: len(attrs.InheritFrom) - 1}
