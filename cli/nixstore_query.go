@@ -183,7 +183,7 @@ func (c *nixStoreCmd) eachArg(f func(storepath.StorePath) error) error {
 // is set, and the path itself otherwise (CppNix's maybeUseOutputs).
 func (c *nixStoreCmd) maybeUseOutputs(p storepath.StorePath, useOutput, forceRealise bool) ([]storepath.StorePath, error) {
 	if forceRealise {
-		if _, err := c.realisePath(p, nil, true); err != nil {
+		if err := c.forceRealise(p); err != nil {
 			return nil, err
 		}
 	}
@@ -203,24 +203,6 @@ func (c *nixStoreCmd) maybeUseOutputs(p storepath.StorePath, useOutput, forceRea
 		outs = append(outs, o.Path)
 	}
 	return storepath.SortPaths(slices.Compact(storepath.SortPaths(outs))), nil
-}
-
-// realisePath makes p valid: for a derivation, by building the outputs
-// named (all if none); for other paths, only by checking that it is valid
-// (CppNix's realisePath, minus the GC roots). It returns the paths to
-// print.
-func (c *nixStoreCmd) realisePath(p storepath.StorePath, outputs []string, build bool) ([]string, error) {
-	if p.IsDerivation() {
-		return nil, fmt.Errorf("building '%s' is not implemented in nixgo yet", c.store.Dir().Path(p))
-	}
-	ok, err := c.store.IsValidPath(c.ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, fmt.Errorf("path '%s' does not exist and cannot be created", c.store.Dir().Path(p))
-	}
-	return []string{c.store.Dir().Path(p)}, nil
 }
 
 // queryGraph prints --requisites, --references, --referrers and

@@ -102,6 +102,27 @@ func opRealise(c *nixStoreCmd) error {
 	return nil
 }
 
+// forceRealise makes p valid before a query (-q --force-realise): a
+// derivation's outputs are built, another path must be valid (CppNix's
+// realisePath).
+func (c *nixStoreCmd) forceRealise(p storepath.StorePath) error {
+	if !p.IsDerivation() {
+		ok, err := c.store.IsValidPath(c.ctx, p)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("path '%s' does not exist and cannot be created", c.store.Dir().Path(p))
+		}
+		return nil
+	}
+	ctx, cancel := buildContext()
+	defer cancel()
+	log := c.e.legacyLogger(legacyLogFlagsOf(c.e.args))
+	defer log.stop()
+	return c.e.realiseDerivedPaths(ctx, c.store, []build.DerivedPath{{Path: p, Built: true}}, build.Normal, false, log)
+}
+
 // realised returns the paths realising p gave, registering roots with
 // --add-root (CppNix's realisePath with build = false).
 func (c *nixStoreCmd) realised(p storepath.StorePath, outputs []string, warned *bool) ([]string, error) {
