@@ -26,6 +26,8 @@
 //	SignatureAdder     AddSignatures                     nix store sign
 //	GCRooter           AddPermRoot, AddIndirectRoot,     --add-root, --indirect
 //	                   AddTempRoot
+//	GarbageCollector   FindRoots, CollectGarbage         nix-store --gc, --delete, -q --roots,
+//	                                                     nix store gc/delete, nix-collect-garbage
 //
 // An operation a store cannot do is reported with *UnsupportedError, in
 // CppNix's words ("operation 'addToStore' is not supported by store
@@ -90,5 +92,8 @@
 //	--optimise, nix store optimise   Optimiser.Optimise; print "%.2f MiB freed by hard-linking %d files"
 //	--dump-db / --load-db            WriteRegistration / NewRegistrationReader + Registrar
 //	--add-root, --indirect           GCRooter.AddPermRoot (CppNix's --indirect is a no-op)
-//	nix store delete, --gc           not implemented yet (see store/local's package comment)
+//	--gc [--print-live|--print-dead] GarbageCollector.CollectGarbage (GCDeleteDead, GCReturnLive/Dead);
+//	                                 print "%d store paths deleted, %.2f MiB freed" even on errors
+//	--gc --print-roots, -q --roots   GarbageCollector.FindRoots(ctx, false), Roots.Links
+//	--delete, nix store delete       CollectGarbage with GCDeleteSpecific, PathsToDelete
 package store

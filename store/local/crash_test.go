@@ -63,6 +63,8 @@ func crashChild() {
 			_, err = store.Import(ctx, s, f, store.AddNAROptions{})
 			f.Close()
 		}
+	case "gc": // see gc_crash_test.go
+		_, err = s.CollectGarbage(ctx, store.GCOptions{})
 	}
 	s.Close()
 	if err != nil {

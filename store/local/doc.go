@@ -13,9 +13,11 @@
 //	<state>/db/big-lock                   held shared while the store is open
 //	<state>/db/reserved                   space freed before a GC on a full disk
 //	<state>/gc.lock                       held by the collector; shared by verify
+//	                                      and, briefly, by AddTempRoot
+//	<state>/gc-socket/socket              the running collector's roots server
 //	<state>/temproots/<pid>-<n>           temporary roots of a running process
 //	<state>/gcroots/, gcroots/auto/       roots; auto holds --add-root links
-//	<state>/profiles/
+//	<state>/profiles/                     profiles, roots too
 //
 // A chroot store ("--store /r", "local?root=/r") has its real store directory
 // in /r/nix/store and its state in /r/nix/var/nix, while paths keep their
@@ -53,6 +55,22 @@
 // (except ignored-acls). On Windows only the modification time is set, and
 // lock files are not deleted after use.
 //
+// # Garbage collection
+//
+// The collector (gc.go) is CppNix 2.26's: it takes gc.lock exclusively,
+// serves <state>/gc-socket/socket, where processes that add temporary roots
+// meanwhile send them (they cannot take gc.lock shared, which AddTempRoot
+// does around writing its roots file), finds the roots (gcroots.go:
+// gcroots/ and profiles/ recursively, temporary roots of live processes,
+// and on Unix the files running programs use, read from /proc or lsof),
+// then deletes, for every entry of the store, the closure of its referrers
+// if nothing in it is alive. Each dead path is invalidated (after checking,
+// in the same transaction, that no valid path refers to it) before its files
+// are removed, so a killed collection leaves only invalid leftovers.
+// Unlike CppNix, a path that becomes a temporary root after it was found dead
+// but before it is deleted is kept (with its closure): CppNix deletes it,
+// and a client may then use a path it has just been told is there.
+//
 // # Derivations
 //
 // Registering a .drv checks it as CppNix does (name, output paths recomputed
@@ -71,4 +89,6 @@
 // Signatures are not checked: with CheckSigs and require-sigs, only
 // content-addressed paths are accepted. The build-users-group ownership setup
 // of multi-user stores and remounting a read-only store writable are not done.
+// On Windows the collector serves no socket (CppNix cannot collect there at
+// all): processes adding temporary roots wait until the collection is over.
 package local

@@ -70,6 +70,13 @@ type Config struct {
 	// CADerivations enables the experimental feature ca-derivations,
 	// which adds the Realisations tables to the database.
 	CADerivations bool
+	// GCSync1 and GCSync2 are files the garbage collector reads (FIFOs,
+	// to pause it) just after taking the GC lock and just after finding
+	// the roots: CppNix's test hooks _NIX_TEST_GC_SYNC_1 and _2.
+	GCSync1, GCSync2 string
+	// GCNoLsof skips lsof when looking for the roots of running programs
+	// where there is no /proc (_NIX_TEST_NO_LSOF=1).
+	GCNoLsof bool
 	// Log receives notices and warnings (may be nil).
 	Log store.Logger
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"syscall"
 	"time"
 )
@@ -19,14 +20,19 @@ import (
 // is not (or no longer) listening, after a short pause: the caller then
 // tries the GC lock again.
 func sendRootToCollector(ctx context.Context, socket, root string) (bool, error) {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "unix", socket)
+	var conn net.Conn
+	err := withSocketPath(socket, func(addr string) error {
+		var d net.Dialer
+		var err error
+		conn, err = d.DialContext(ctx, "unix", addr)
+		return err
+	})
 	if err != nil {
 		if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT) {
 			time.Sleep(100 * time.Millisecond)
 			return false, nil
 		}
-		return false, fmt.Errorf("connecting to '%s': %w", socket, err)
+		return false, fmt.Errorf("cannot connect to socket at '%s': %w", socket, unwrapNet(err))
 	}
 	defer conn.Close()
 	if _, err := conn.Write([]byte(root + "\n")); err != nil {
@@ -40,4 +46,17 @@ func sendRootToCollector(ctx context.Context, socket, root string) (bool, error)
 		return false, fmt.Errorf("unexpected answer from the garbage collector: %q", ack[0])
 	}
 	return true, nil
+}
+
+// unwrapNet drops the operation and address of a network error.
+func unwrapNet(err error) error {
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		var se *os.SyscallError
+		if errors.As(oe.Err, &se) {
+			return se.Err
+		}
+		return oe.Err
+	}
+	return err
 }

@@ -25,7 +25,8 @@ type Options struct {
 	// require-sigs, experimental features...).
 	Config *config.Config
 	// Getenv reads the environment (NIX_STORE_DIR, NIX_STATE_DIR,
-	// NIX_DATA_HOME, XDG_DATA_HOME).
+	// NIX_DATA_HOME, XDG_DATA_HOME, and the collector's test hooks
+	// _NIX_TEST_GC_SYNC_1, _NIX_TEST_GC_SYNC_2, _NIX_TEST_NO_LSOF).
 	Getenv func(string) (string, bool)
 	// Cwd makes relative store paths absolute.
 	Cwd string
@@ -177,6 +178,13 @@ func LocalConfig(ref store.Reference, opts Options) (local.Config, error) {
 		cfg.RealStoreDir = get("real", root+"/nix/store")
 	} else {
 		cfg.RealStoreDir = get("real", cfg.StoreDir)
+	}
+	if opts.Getenv != nil {
+		// CppNix's test hooks of the garbage collector.
+		cfg.GCSync1, _ = opts.Getenv("_NIX_TEST_GC_SYNC_1")
+		cfg.GCSync2, _ = opts.Getenv("_NIX_TEST_GC_SYNC_2")
+		noLsof, _ := opts.Getenv("_NIX_TEST_NO_LSOF")
+		cfg.GCNoLsof = noLsof == "1"
 	}
 	if v, ok := p["require-sigs"]; ok {
 		cfg.RequireSigs = v == "true"
