@@ -11,10 +11,11 @@ import (
 // legacyCommands maps program names to their entry points.
 func legacyCommands() map[string]func(e *env) error {
 	return map[string]func(e *env) error{
-		"nix-instantiate": runInstantiate,
-		"nix-build":       runNixBuild,
-		"nix-store":       runNixStore,
-		"nix-hash":        runNixHash,
+		"nix-instantiate":     runInstantiate,
+		"nix-build":           runNixBuild,
+		"nix-store":           runNixStore,
+		"nix-hash":            runNixHash,
+		"nix-collect-garbage": runCollectGarbage,
 	}
 }
 
@@ -48,7 +49,8 @@ func nixCommands() []nixCommand {
 		{name: "store dump-path", summary: "Serialise a store path to stdout in NAR format.", run: runNixStoreDumpPath},
 		{name: "store info", summary: "Test whether a store can be accessed.", run: runNixStoreInfo(false)},
 		{name: "store ping", summary: "Test whether a store can be accessed (deprecated alias of info).", run: runNixStoreInfo(true)},
-		{name: "store delete", summary: "Delete paths from the Nix store (not implemented).", run: runNixStoreDelete},
+		{name: "store delete", summary: "Delete paths from the Nix store.", run: runNixStoreDelete},
+		{name: "store gc", summary: "Perform garbage collection on a Nix store.", run: runNixStoreGC},
 		{name: "store optimise", summary: "Replace identical files in the store by hard links.", run: runNixStoreOptimise},
 		{name: "store verify", summary: "Verify the integrity of store paths.", run: runNixStoreVerify},
 		{name: "store path-from-hash-part", summary: "Get a store path from its hash part.", run: runNixStorePathFromHashPart},

@@ -1,6 +1,6 @@
 // This file implements the subcommands of nix store (add, add-file,
-// add-path, cat, ls, dump-path, info, ping, delete, optimise, verify,
-// path-from-hash-part) and of nix nar (cat, ls, pack, dump-path), as CppNix
+// add-path, cat, ls, dump-path, info, ping, optimise, verify,
+// path-from-hash-part; gc and delete are in gc.go) and of nix nar (cat, ls, pack, dump-path), as CppNix
 // 2.26.
 
 package cli
@@ -309,22 +309,6 @@ func runNixStoreOptimise(e *env, args []string) error {
 		return err
 	}
 	return e.withStore(func(s store.Store) error { return optimiseStore(e, s) })
-}
-
-func runNixStoreDelete(e *env, args []string) error {
-	var a storePathsArgs
-	p := newArgParser(e)
-	a.add(p, true)
-	p.add("ignore-liveness", 0, 0, func([]string) error { return nil })
-	if err := e.parseNixArgs(p, args, &a.installables, -1); err != nil {
-		return err
-	}
-	return e.withStore(func(s store.Store) error {
-		if _, err := e.storePaths(contextOf(e), s, &a); err != nil {
-			return err
-		}
-		return gcNotImplemented("nix store delete")
-	})
 }
 
 func runNixStorePathFromHashPart(e *env, args []string) error {

@@ -101,7 +101,22 @@ Options:
   -s, --substituter URL     also use signatures from this store
   -n, --sigs-needed N       require N signatures by different keys
 ` + storePathsFlags},
-	"store delete": {"[OPTIONS...] INSTALLABLES...", `Not implemented: nixgo has no garbage collector yet.
+	"store delete": {"[OPTIONS...] INSTALLABLES...", `Delete the store paths given, unless a garbage collector root keeps them
+alive (see nix-store --query --roots and --referrers); print how many were
+deleted and the space freed.
+
+` + installablesText + `
+Options:
+  --ignore-liveness         delete even paths that roots keep alive (but not
+                            paths other valid paths refer to)
+` + storePathsFlags},
+	"store gc": {"[OPTIONS...]", `Delete the store paths that no garbage collector root keeps alive: the
+roots are the symlinks under <state>/gcroots and <state>/profiles, the
+temporary roots of running Nix processes and the files running programs use.
+
+Options:
+  --dry-run                 only determine what would be deleted
+  --max N                   stop after freeing N bytes (K, M, G, T suffixes)
 `},
 	"store path-from-hash-part": {"HASH-PART", "Print the valid store path with this hash part.\n"},
 	"path-info": {"[OPTIONS...] INSTALLABLES...", installablesText + `

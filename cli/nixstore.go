@@ -74,10 +74,10 @@ func nixStoreOps() []nixStoreOp {
 			summary: "register the paths of a --dump-db read from standard input", run: opLoadDB},
 		{flags: []string{"--register-validity"}, usage: "--register-validity [--reregister] [--hash-given]",
 			summary: "register paths already in the store as valid", run: opRegisterValidity},
-		{flags: []string{"--gc"}, name: "gc", usage: "--gc [--print-roots | --print-live | --print-dead]",
-			summary: "collect garbage (not implemented)", run: opGC},
+		{flags: []string{"--gc"}, name: "gc", usage: "--gc [--print-roots | --print-live | --print-dead] [--max-freed N]",
+			summary: "delete the store paths no garbage collector root keeps alive", run: opGC},
 		{flags: []string{"--delete"}, name: "delete", usage: "--delete [--ignore-liveness] PATHS...",
-			summary: "delete store paths (not implemented)", run: opDelete},
+			summary: "delete store paths, unless a root keeps them alive", run: opDelete},
 		{flags: []string{"--generate-binary-cache-key"}, name: "generate-binary-cache-key",
 			usage:   "--generate-binary-cache-key NAME SECRET-FILE PUBLIC-FILE",
 			summary: "generate a key pair for signing store paths", run: opGenerateBinaryCacheKey},
@@ -271,5 +271,6 @@ Queries (--query/-q):
   --tree, --graph, --graphml   the references as a tree, a Graphviz or a
                           GraphML graph
   --resolve               the store paths named by symlinks
+  --roots                 the garbage collector roots that keep the paths alive
   --use-output/-u         operate on the outputs of the derivations given
 `

@@ -1,6 +1,6 @@
-// This file holds the operations of nix-store other than --query: adding,
-// NAR dump and restore, export and import, verification, optimisation, the
-// database dump and load, and the operations nixgo cannot do yet.
+// This file holds the operations of nix-store other than --query and
+// garbage collection (gc.go): adding, NAR dump and restore, export and
+// import, verification, optimisation, the database dump and load.
 
 package cli
 
@@ -576,43 +576,6 @@ func (cw *countingWriter) Write(p []byte) (int, error) {
 	n, err := cw.w.Write(p)
 	cw.n += int64(n)
 	return n, err
-}
-
-// opGC is --gc: nixgo has no garbage collector yet.
-func opGC(c *nixStoreCmd) error {
-	for i := 0; i < len(c.opFlags); i++ {
-		switch f := c.opFlags[i]; f {
-		case "--print-roots", "--print-live", "--print-dead":
-		case "--max-freed":
-			i++
-		default:
-			return usagef("bad sub-operation '%s' in GC", f)
-		}
-	}
-	if len(c.opArgs) > 0 {
-		return usagef("no arguments expected")
-	}
-	return gcNotImplemented("nix-store --gc")
-}
-
-// opDelete is --delete: it needs the garbage collector, which nixgo does
-// not have yet.
-func opDelete(c *nixStoreCmd) error {
-	for _, f := range c.opFlags {
-		if f != "--ignore-liveness" {
-			return unknownFlag(f)
-		}
-	}
-	if _, err := c.followAll(c.opArgs); err != nil {
-		return err
-	}
-	return gcNotImplemented("nix-store --delete")
-}
-
-// gcNotImplemented is the error of the commands that need the garbage
-// collector.
-func gcNotImplemented(cmd string) error {
-	return fmt.Errorf("'%s' is not implemented in nixgo yet: it has no garbage collector (use CppNix's, which works on nixgo's stores)", cmd)
 }
 
 // opGenerateBinaryCacheKey is --generate-binary-cache-key NAME SECRET

@@ -160,7 +160,7 @@ func opQuery(c *nixStoreCmd) error {
 			return nil
 		})
 	case qRoots:
-		return gcNotImplemented("nix-store --query --roots")
+		return c.queryRoots(o)
 	}
 	return nil
 }

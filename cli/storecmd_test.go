@@ -6,7 +6,9 @@
 // captured from the reference by testdata/store/gen.sh into golden.txt.
 // Lines whose results differ from CppNix's on purpose are listed, with the
 // reason, in testdata/store/known-differences.txt; the test fails when one
-// of them starts to match.
+// of them starts to match. Besides the commands, lines may prepare files
+// (corrupt, ln -s, mkdir, touch, rm), set a command's environment (VAR=VALUE
+// words first) and run a command only as root (asroot); see gen.sh.
 
 //go:build unix
 
@@ -17,9 +19,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -198,8 +202,10 @@ func TestStoreCommands(t *testing.T) {
 	env := map[string]string{
 		"HOME": dir, "NIX_CONF_DIR": dir + "/etc", "NIX_USER_CONF_FILES": "",
 		"NIX_CONFIG": "experimental-features = nix-command",
+		// Never the machine's state directory (nix-collect-garbage -d
+		// prunes its profiles): cases set their own.
+		"NIX_STATE_DIR": dir + "/var",
 	}
-	getenv := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	old, _ := os.Getwd()
 	if err := os.Chdir(dir); err != nil {
 		t.Fatal(err)
@@ -210,9 +216,26 @@ func TestStoreCommands(t *testing.T) {
 		seen[tc.line] = true
 		expanded := strings.NewReplacer("$S2", dir+"/s2", "$S", dir+"/s", "$T", dir).Replace(tc.line)
 		words, stdinFile, stdoutFile := splitCaseLine(expanded)
+		cmdEnv := maps.Clone(env)
+		for len(words) > 1 && envAssignment.MatchString(words[0]) {
+			k, v, _ := strings.Cut(words[0], "=")
+			cmdEnv[k] = v
+			words = words[1:]
+		}
+		getenv := func(k string) (string, bool) { v, ok := cmdEnv[k]; return v, ok }
+		if words[0] == "asroot" {
+			if os.Getuid() != 0 {
+				continue
+			}
+			words = words[1:]
+		}
 		var stdout, stderr bytes.Buffer
 		code := 0
-		if words[0] == "corrupt" {
+		if done, err := runFileCommand(dir, words); done {
+			if err != nil {
+				t.Fatalf("%s: %v", tc.line, err)
+			}
+		} else if words[0] == "corrupt" {
 			f := filepath.Join(dir, words[1])
 			os.Chmod(filepath.Dir(f), 0o755)
 			os.Chmod(f, 0o644)
@@ -243,16 +266,17 @@ func TestStoreCommands(t *testing.T) {
 				stdout.Reset()
 			}
 		}
-		gotOut, gotErr := showOutput(stdout.Bytes(), dir), showText(stderr.String(), dir)
+		gotOut, gotErr := showOutput(stdout.Bytes(), dir), sortDeletions(showText(stderr.String(), dir))
 		wantOut := registrationTime.ReplaceAllString(tc.stdout, `"registrationTime":0`)
-		same := code == tc.code && gotOut == wantOut && gotErr == tc.stderr
+		wantErr := sortDeletions(tc.stderr)
+		same := code == tc.code && gotOut == wantOut && gotErr == wantErr
 		reason, isKnown := known[tc.line]
 		switch {
 		case isKnown && same:
 			t.Errorf("%s: listed in known-differences.txt (%s) but matches CppNix now", tc.line, reason)
 		case !isKnown && !same:
 			t.Errorf("%s:\ngot exit %d\nstdout:\n%s\nstderr:\n%s\nwant exit %d\nstdout:\n%s\nstderr:\n%s",
-				tc.line, code, gotOut, gotErr, tc.code, wantOut, tc.stderr)
+				tc.line, code, gotOut, gotErr, tc.code, wantOut, wantErr)
 		}
 	}
 	for l := range known {
@@ -260,6 +284,54 @@ func TestStoreCommands(t *testing.T) {
 			t.Errorf("known-differences.txt lists %q, which is not in golden.txt", l)
 		}
 	}
+}
+
+// envAssignment matches a "VAR=VALUE" word before a command.
+var envAssignment = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*=`)
+
+// runFileCommand runs the file commands cases.txt may use to prepare the
+// test directory ("ln -s TARGET LINK", "mkdir -p DIR", "touch FILE",
+// "rm FILE", relative to dir). It reports whether words was one.
+func runFileCommand(dir string, words []string) (bool, error) {
+	abs := func(p string) string {
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	switch {
+	case len(words) == 4 && words[0] == "ln" && words[1] == "-s":
+		return true, os.Symlink(words[2], abs(words[3]))
+	case len(words) == 3 && words[0] == "mkdir" && words[1] == "-p":
+		return true, os.MkdirAll(abs(words[2]), 0o755)
+	case len(words) == 2 && words[0] == "mkdir":
+		return true, os.Mkdir(abs(words[1]), 0o755)
+	case len(words) == 2 && words[0] == "touch":
+		f, err := os.OpenFile(abs(words[1]), os.O_CREATE|os.O_WRONLY, 0o644)
+		if err == nil {
+			err = f.Close()
+		}
+		return true, err
+	case len(words) == 2 && words[0] == "rm":
+		return true, os.Remove(abs(words[1]))
+	}
+	return false, nil
+}
+
+// sortDeletions sorts each run of "deleting '...'" lines: a collection
+// deletes in the order of the store directory, which differs between file
+// systems (the order of referrers and references is tested in store/local).
+func sortDeletions(s string) string {
+	lines := strings.Split(s, "\n")
+	for i := 0; i < len(lines); {
+		j := i
+		for j < len(lines) && strings.HasPrefix(lines[j], "deleting '") {
+			j++
+		}
+		slices.Sort(lines[i:j])
+		i = max(j, i+1)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // TestStoreCommandsHelp checks that every store command answers --help with

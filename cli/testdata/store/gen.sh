@@ -10,8 +10,12 @@
 # fixture: the tree t, made below exactly as the Go test makes it, and the
 # files of fixture/), against the chroot stores $S ($T/s) and $S2 ($T/s2),
 # with only the experimental feature nix-command. "corrupt FILE" appends a
-# byte to a file of a store object. Lines are shell words with single quotes,
-# '< FILE' and '> FILE'; the Go test understands no more than that.
+# byte to a file of a store object; "ln -s", "mkdir -p", "touch" and "rm"
+# prepare garbage collector roots and leftovers; "VAR=VALUE" words before a
+# command set its environment; "asroot CMD" runs CMD only when the tests run
+# as root (nix-collect-garbage -d looks elsewhere for others' profiles).
+# Lines are shell words with single quotes, '< FILE' and '> FILE'; the Go
+# test understands no more than that.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 ref=${REFERENCE_NIX:-$(cd "$here/../../../../shared/tools" && pwd)/reference-nix}
@@ -33,7 +37,7 @@ printf '#!/bin/sh\n' >t/x
 chmod 755 t/x
 printf 'grüße\n' >'t/ünï/日本.txt'
 
-for c in nix nix-store nix-hash nix-instantiate; do
+for c in nix nix-store nix-hash nix-instantiate nix-collect-garbage; do
   eval "$c() { \"\$ref\" $c \"\$@\"; }"
 done
 
@@ -48,6 +52,9 @@ text() {
 
 # corrupt FILE appends a byte to a file of a store object.
 corrupt() { chmod u+w "$(dirname "$1")" "$1"; printf x >>"$1"; }
+
+# asroot CMD runs CMD (the reference runs as root).
+asroot() { "$@"; }
 
 out=${GOLDEN_OUT:-$here/golden.txt}
 : >"$out"
