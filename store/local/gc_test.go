@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -440,14 +441,16 @@ func TestCollectLimitAndLinks(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+	// Windows has no hard links to count (optimise links nothing there):
+	// the two copies then count separately, which the bounds below allow.
 	links, _ := readDirNames(root + "/nix/store/.links")
-	if len(links) == 0 {
+	if len(links) == 0 && runtime.GOOS != "windows" {
 		t.Fatal("optimise linked nothing")
 	}
 	// The collection stops once it freed more than asked (files shared
 	// with another path and .links count only when the last one goes).
 	res, log := collect(t, s, store.GCOptions{LimitFreed: true, MaxFreed: 15000})
-	first := len(res.Paths)
+	first := len(withoutLocks(res.Paths))
 	if first < 2 || first > 4 || res.BytesFreed <= 15000 || res.BytesFreed > 30010 || !strings.Contains(log.text(), "deleted more than 15000 bytes; stopping") {
 		t.Errorf("limited: %q, %d bytes\n%s", res.Paths, res.BytesFreed, log.text())
 	}
@@ -457,7 +460,7 @@ func TestCollectLimitAndLinks(t *testing.T) {
 		t.Errorf("max 0: %q", res.Paths)
 	}
 	res, _ = collect(t, s, store.GCOptions{})
-	if len(res.Paths) != 7-first {
+	if res.Paths = withoutLocks(res.Paths); len(res.Paths) != 7-first {
 		t.Errorf("rest: %q", res.Paths)
 	}
 	if links, _ := readDirNames(root + "/nix/store/.links"); len(links) != 0 {
@@ -563,4 +566,11 @@ func TestRootsSocket(t *testing.T) {
 	if len(res2.Paths) != 2 {
 		t.Errorf("the next collection deleted %q", res2.Paths)
 	}
+}
+
+// withoutLocks drops lock files from a list of deleted paths: Windows keeps
+// them beside the paths (deleteLockFile) and the collector removes them
+// with the rest.
+func withoutLocks(paths []string) []string {
+	return slices.DeleteFunc(paths, func(p string) bool { return strings.HasSuffix(p, ".lock") })
 }

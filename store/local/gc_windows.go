@@ -11,9 +11,13 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// tryLockTempDir opens a temporary directory of the store without sharing:
-// this fails while the process that made it still has it open. Holding it
-// keeps that process from opening it again.
+// tryLockTempDir reports whether a temporary directory of the store is
+// free: opening it without sharing fails while the process that made it
+// still has it open. The handle is closed again at once, so that the
+// collector can open the directory to delete it. Its owner opens it only
+// right after making it (newTempDir); if that happens after this check,
+// removing the directory fails with a sharing violation (Go opens without
+// FILE_SHARE_DELETE) and removeEntry leaves it.
 func tryLockTempDir(path string) (unlock func(), ok bool) {
 	p, err := windows.UTF16PtrFromString(path)
 	if err != nil {
@@ -25,16 +29,12 @@ func tryLockTempDir(path string) (unlock func(), ok bool) {
 		return nil, false
 	}
 	var info windows.ByHandleFileInformation
-	if windows.GetFileInformationByHandle(h, &info) != nil || info.FileAttributes&windows.FILE_ATTRIBUTE_DIRECTORY == 0 {
-		windows.CloseHandle(h)
+	isDir := windows.GetFileInformationByHandle(h, &info) == nil && info.FileAttributes&windows.FILE_ATTRIBUTE_DIRECTORY != 0
+	windows.CloseHandle(h)
+	if !isDir {
 		return nil, false
 	}
-	// The directory itself can only be removed once the handle is
-	// closed: deletePath retries after unlock (see removeEntry).
-	return func() {
-		windows.CloseHandle(h)
-		os.Remove(path)
-	}, true
+	return func() {}, true
 }
 
 // removeEntry removes a file or an empty directory, clearing the read-only
@@ -51,8 +51,8 @@ func removeEntry(path string) error {
 	}
 	if errors.Is(err, windows.ERROR_SHARING_VIOLATION) {
 		if fi, serr := os.Lstat(path); serr == nil && fi.IsDir() {
-			// Held open by tryLockTempDir: removed when it is
-			// unlocked.
+			// A temporary directory its owner opened after
+			// tryLockTempDir looked: it stays.
 			return nil
 		}
 	}

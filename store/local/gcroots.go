@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -249,6 +250,11 @@ func (s *Store) readTempRoots(name string, r rootSet, censor bool, log store.Log
 		store.Logf(log, store.LevelInfo, "removing stale temporary roots file '%s'", p)
 		os.Remove(p)
 		f.Write([]byte("d"))
+		if runtime.GOOS == "windows" {
+			// An open file cannot be deleted there.
+			f.Close()
+			os.Remove(p)
+		}
 		return nil
 	}
 	contents, err := io.ReadAll(f)
