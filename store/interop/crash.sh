@@ -4,7 +4,8 @@
 # first through the library (TestCrashSafety in store/local: AddPath, AddNAR
 # with known metadata, Import), then through the real commands (nix store
 # add, nix-store --import, nix-store --restore), checking the store with
-# nixgo's nix-store --verify --check-contents after every kill; at the end
+# nixgo's nix-store --verify --check-contents after every kill, then kills
+# nixgo's garbage collector (nix-store --gc) ITER times; at the end
 # both stores are checked with nixgo's and CppNix's nix-store --verify
 # --check-contents. Output recorded in RESULTS.md.
 set -uo pipefail
@@ -94,9 +95,37 @@ for i in $(seq 1 "${ITER:-40}"); do
   killrun $((RANDOM % (t_res * 3 / 2 + 1) + 1)) sh -c "exec '$G/nix-store' --restore '$T/restore-$i' <'$D/tree.nar'"
   if [ -e "$T/restore-$i" ] && ! "$G/nix-store" --dump "$T/restore-$i" | cmp -s - "$D/tree.nar"; then partial=$((partial + 1)); fi
   cleanverify || { bad=$((bad + 1)); echo "verify after killed restore $i:"; cat "$T/v"; }
-  # CppNix's collector removes what the runs left (nixgo has none yet).
+  # CppNix's collector removes what the runs left (nixgo's is killed below).
   if [ $((i % 10)) = 5 ]; then "$ref" nix-store --store "$C" --gc >/dev/null 2>&1; fi
 done
+echo "$killed of $((3 * ${ITER:-40})) runs killed; nixgo's verify --check-contents after each: $bad unclean"
+[ $bad = 0 ] || fails=$((fails + 1))
+
+echo "== killing nixgo's nix-store --gc ${ITER:-40} times (store $C)"
+# A rooted path must survive; two new garbage paths each round (and what
+# the killed runs leave) are collected by a run killed within 1.5 times a
+# full collection; the store must verify after each.
+live=$("$G/nix" store add --store "$C" -n gc-live "$D/tree")
+ln -sfn "$live" "$C/nix/var/nix/gcroots/gc-live"
+"$G/nix-store" --store "$C" --gc >/dev/null 2>&1
+for j in 1 2; do "$G/nix" store add --store "$C" -n "gc-full-$j" "$D/tree" >/dev/null; done
+t_gc=$(fulltime "$G/nix-store" --store "$C" --gc)
+echo "a full collection of two paths takes ${t_gc} ms"
+killed=0 bad=0 lost=0 left=0
+for i in $(seq 1 "${ITER:-40}"); do
+  for j in a b; do "$G/nix" store add --store "$C" -n "gc-$i-$j" "$D/tree" >/dev/null; done
+  killrun $((RANDOM % (t_gc * 3 / 2 + 1) + 1)) "$G/nix-store" --store "$C" --gc
+  cleanverify || { bad=$((bad + 1)); echo "verify after killed collection $i:"; cat "$T/v"; }
+  "$G/nix-store" --store "$C" --check-validity "$live" 2>/dev/null || lost=$((lost + 1))
+  left=$((left + $(ls "$C/nix/store" | grep -c -- '-gc-[0-9]')))
+done
+echo "$killed of ${ITER:-40} collections killed; nixgo's verify --check-contents after each: $bad unclean; rooted path lost: $lost times"
+echo "garbage entries left after the killed collections: $left in all (complete and partly deleted paths)"
+"$G/nix-store" --store "$C" --gc >"$T/gc.out" 2>&1
+echo "the last collection: $(tail -1 "$T/gc.out"); left: $(ls "$C/nix/store" | grep -c -- '-gc-[0-9]') garbage entries"
+[ $bad = 0 ] && [ $lost = 0 ] && [ "$(ls "$C/nix/store" | grep -c -- '-gc-[0-9]')" = 0 ] || fails=$((fails + 1))
+rm "$C/nix/var/nix/gcroots/gc-live"
+killed=0 bad=0
 # Leave complete results of each command, then one more killed run of each,
 # for the final verifications.
 "$G/nix" store add --store "$C" -n final-add "$D/tree" >/dev/null
@@ -104,7 +133,6 @@ export_as final-import; "$G/nix-store" --store "$C" --import <"$D/export" >/dev/
 killrun $((RANDOM % t_add + 1)) "$G/nix" store add --store "$C" -n last-add "$D/tree"
 export_as last-import
 killrun $((RANDOM % t_imp + 1)) sh -c "exec '$G/nix-store' --store '$C' --import <'$D/export'"
-echo "$killed of $((3 * ${ITER:-40} + 2)) runs killed; nixgo's verify --check-contents after each: $bad unclean"
 echo "restored trees present after a kill: $(ls -d "$T"/restore-* 2>/dev/null | wc -l), incomplete ones: $partial"
 [ $bad = 0 ] && [ $partial = 0 ] || fails=$((fails + 1))
 echo "valid paths: $("$G/nix" path-info --store "$C" --all | wc -l)"

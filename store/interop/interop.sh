@@ -42,7 +42,7 @@ verify() {
 echo "building nixgo into $T/bin"
 mkdir -p "$T/bin"
 (cd "$repo" && go build -o "$T/bin/nixgo" ./cmd/nixgo && go build -o "$T/bin/storetool" ./store/internal/storetool) || exit 100
-for n in nix nix-store nix-instantiate; do ln -s nixgo "$T/bin/$n"; done
+for n in nix nix-store nix-instantiate nix-collect-garbage; do ln -s nixgo "$T/bin/$n"; done
 NB=$T/bin
 go="$NB/nix-instantiate"
 tool="$T/bin/storetool" # only to hold a temporary root while CppNix collects garbage
@@ -164,6 +164,56 @@ ls "$G/nix/store" | grep -q -- '-garbage.drv$' && fail "garbage not collected" |
 ls "$G/nix/store" | grep -q -- '-in-use$' && ok "a path in use by a running nixgo (temporary root) survives CppNix's GC" || fail "temporary root not honoured"
 wait $holder
 check "nixgo verifies the store after CppNix's GC" verify go "$G"
+
+echo "== nixgo's garbage collector on a store CppNix uses"
+H=$T/H
+(cd "$T" && "$ref" nix-instantiate --store "$H" -E 'derivation { name = "ref-rooted"; system = "x"; builder = "/bin/sh"; }' --add-root "$T/ref-root" >/dev/null 2>&1)
+(cd "$T" && "$ref" nix-instantiate --store "$H" -E 'derivation { name = "ref-garbage"; system = "x"; builder = "/bin/sh"; }' >/dev/null 2>&1)
+"$ref" nix-store --store "$H" --add "$tree" >/dev/null 2>&1
+mkdir -p "$H/nix/var/nix/profiles" && ln -s "$(cat "$T/add.ref")" "$H/nix/var/nix/profiles/tree-1-link"
+# A running CppNix holds a temporary root (its evaluation blocks on a FIFO).
+mkfifo "$T/hold"
+"$ref" nix-instantiate --store "$H" --eval --read-write-mode -E "let p = builtins.toFile \"ref-held\" \"held\"; in builtins.seq p (builtins.readFile $T/hold)" >"$T/held.out" 2>&1 &
+refholder=$!
+for i in $(seq 1 100); do grep -q ref-held "$H"/nix/var/nix/temproots/* 2>/dev/null && break; sleep 0.1; done
+"$NB/nix-store" --store "$H" --gc --print-roots >"$T/rootsH" 2>&1
+grep -q "^{temp:[0-9]*} -> /nix/store/[a-z0-9]*-ref-held$" "$T/rootsH" && grep -q "^$T/ref-root -> .*-ref-rooted.drv$" "$T/rootsH" &&
+  ok "nixgo finds CppNix's roots: $(grep -c . "$T/rootsH") (--add-root, profile, temporary root of a running CppNix)" || { fail "nixgo's --print-roots"; cat "$T/rootsH"; }
+"$NB/nix-store" --store "$H" --gc >"$T/gcH.out" 2>&1 || { fail "nixgo's GC"; cat "$T/gcH.out"; }
+ls "$H/nix/store" | grep -q -- '-ref-rooted.drv$' && ok "a path rooted with CppNix's --add-root survives nixgo's GC" || fail "rooted path collected"
+ls "$H/nix/store" | grep -qx -- "$(basename "$(cat "$T/add.ref")")" && ok "a profile generation survives nixgo's GC" || fail "profile generation collected"
+ls "$H/nix/store" | grep -q -- '-ref-held$' && ok "a path in use by a running CppNix (temporary root) survives nixgo's GC" || fail "CppNix's temporary root not honoured"
+ls "$H/nix/store" | grep -q -- '-ref-garbage.drv$' && fail "garbage not collected" || ok "an unrooted path is collected: $(tail -1 "$T/gcH.out")"
+echo >"$T/hold"; wait $refholder
+# CppNix adds paths while nixgo collects: nixgo's collector pauses after
+# finding the roots (CppNix's _NIX_TEST_GC_SYNC_2 hook), CppNix cannot take
+# the GC lock, so it sends its roots to nixgo's socket.
+mkfifo "$T/sync"
+rm -f "$H/nix/var/nix/gc-socket/socket"
+_NIX_TEST_GC_SYNC_2=$T/sync "$NB/nix-store" --store "$H" --gc --debug >"$T/gcH2.out" 2>&1 &
+gcpid=$!
+for i in $(seq 1 100); do [ -S "$H/nix/var/nix/gc-socket/socket" ] && break; sleep 0.1; done
+mkdir -p "$T/t3"; echo "added during nixgo's GC" >"$T/t3/f"
+"$ref" nix-store --store "$H" --add "$T/t3" >"$T/t3.ref" 2>&1 || { fail "CppNix's add during nixgo's GC"; cat "$T/t3.ref"; }
+(cd "$T" && "$ref" nix-instantiate --store "$H" -E 'derivation { name = "ref-during-gc"; system = "x"; builder = "/bin/sh"; }' >"$T/drv3.ref" 2>/dev/null)
+echo >"$T/sync"; wait $gcpid || { fail "nixgo's GC during CppNix's adds"; tail "$T/gcH2.out"; }
+n=$(grep -c "got new GC root" "$T/gcH2.out")
+[ "$n" -ge 2 ] && ok "CppNix sent $n roots to nixgo's collector's socket" || fail "no roots came through nixgo's socket"
+[ -e "$H$(cat "$T/t3.ref")" ] && [ -e "$H$(cat "$T/drv3.ref")" ] && ok "paths CppNix added during nixgo's GC survive it" || fail "paths added during the GC were collected"
+check "CppNix verifies the store after nixgo's GCs" verify ref "$H"
+check "nixgo verifies the store after its GCs" verify go "$H"
+# And the other way round: nixgo adds while CppNix collects.
+rm -f "$H/nix/var/nix/gc-socket/socket"
+_NIX_TEST_GC_SYNC_2=$T/sync "$ref" nix-store --store "$H" --gc --debug >"$T/gcH3.out" 2>&1 &
+gcpid=$!
+for i in $(seq 1 100); do [ -S "$H/nix/var/nix/gc-socket/socket" ] && break; sleep 0.1; done
+mkdir -p "$T/t4"; echo "added during CppNix's GC" >"$T/t4/f"
+"$NB/nix-store" --store "$H" --add "$T/t4" >"$T/t4.go" 2>&1 || { fail "nixgo's add during CppNix's GC"; cat "$T/t4.go"; }
+echo >"$T/sync"; wait $gcpid || { fail "CppNix's GC during nixgo's add"; tail "$T/gcH3.out"; }
+grep -q "got new GC root '$(cat "$T/t4.go")'" "$T/gcH3.out" && ok "nixgo sent its root to CppNix's collector's socket" || fail "nixgo's root did not come through CppNix's socket"
+[ -e "$H$(cat "$T/t4.go")" ] && ok "a path nixgo added during CppNix's GC survives it" || fail "path added during CppNix's GC collected"
+"$NB/nix-collect-garbage" --store "$H" >"$T/gcH4.out" 2>&1 && ok "nix-collect-garbage: $(tail -1 "$T/gcH4.out")" || { fail "nix-collect-garbage"; cat "$T/gcH4.out"; }
+check "CppNix verifies the store after all the collections" verify ref "$H"
 
 echo "== a NAR with '..' is refused and writes nothing"
 python3 - "$T/bad.nar" <<'EOF'
