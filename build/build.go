@@ -122,6 +122,9 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Msg }
 
+// ExitStatus is the exit status the failure asks for.
+func (e *Error) ExitStatus() int { return e.Status }
+
 // errUnsupportedStore is CppNix's message for a store that cannot build.
 var errUnsupportedStore = errors.New("\n        Unable to build with a primary store that isn't a local store;\n        either pass a different '--store' or enable remote builds.\n\n        For more information check 'man nix.conf' and search for '/machines'.\n        ")
 

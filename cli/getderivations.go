@@ -20,7 +20,6 @@ import (
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/token"
 	"github.com/nixgo/nixgo/store"
-	"github.com/nixgo/nixgo/store/evalstore"
 )
 
 // packageInfo is a derivation found in a value (CppNix's PackageInfo),
@@ -46,7 +45,7 @@ func instantiation(st *eval.State) *instantiateState {
 		return s
 	}
 	s := &instantiateState{storeDir: storepath.Dir(st.StoreDir)}
-	if a, ok := st.Store.(*evalstore.Adapter); ok {
+	if a, ok := st.Store.(interface{ Store() store.Store }); ok {
 		s.storeDir = a.Store().Dir()
 		if _, local := a.Store().(store.LocalFS); local {
 			s.gcRooter, _ = a.Store().(store.GCRooter)

@@ -108,11 +108,11 @@ func runInstantiate(e *env) error {
 	setup := evalSetup{args: &a.eval, readOnly: a.evalOnly && !a.readWrite}
 	if !setup.readOnly {
 		// Instantiation writes .drv files and sources to the store.
-		es, err := e.openEvalStore(context.Background())
+		es, err := e.openEvalStore(context.Background(), false)
 		if err != nil {
 			return err
 		}
-		defer es.Store().Close()
+		defer es.Close()
 		setup.store = es
 	} else {
 		setup.store = e.readOnlyEvalStore()

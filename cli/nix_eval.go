@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -46,7 +47,7 @@ func runNixEval(e *env, args []string) error {
 	p.add("raw", 0, 0, func([]string) error { raw = true; return nil })
 	p.add("apply", 0, 1, func(v []string) error { apply = &v[0]; return nil })
 	p.add("write-to", 0, 1, func(v []string) error { writeTo = &v[0]; return nil })
-	p.add("read-only", 0, 0, func([]string) error { return nil })
+	p.add("read-only", 0, 0, func([]string) error { e.readOnlyMode = true; return nil })
 	// Flags of CppNix's nix eval that change nothing here: the debugger, build
 	// logs, and the flake and lock file options, with CppNix's deprecation
 	// warnings.
@@ -99,7 +100,26 @@ func runNixEval(e *env, args []string) error {
 	if raw && jsonOut {
 		return usagef("--raw and --json are mutually exclusive")
 	}
-	st, err := e.newEvalState(evalSetup{args: &ea, readOnly: true, store: e.nixEvalStore()})
+	// As CppNix, nix eval works on the configured store: toFile, paths
+	// and derivations are written to it (only their paths are computed
+	// with --read-only), and what it holds can be read back.
+	// Where no store was chosen and the default one cannot be opened (a
+	// daemon, which nixgo does not speak yet, or no writable /nix), paths
+	// are only computed, so that evaluation still works.
+	evalStore := e.nixEvalStore()
+	if !e.dummyStoreURI() {
+		es, err := e.openEvalStore(context.Background(), true)
+		switch {
+		case err == nil:
+			defer es.Close()
+			evalStore = es
+		case e.cfg.String("store") != "auto":
+			return err
+		default:
+			e.log.printAt(lvlDebug, "cannot open the store ("+err.Error()+"); store paths are only computed")
+		}
+	}
+	st, err := e.newEvalState(evalSetup{args: &ea, store: evalStore})
 	if err != nil {
 		return err
 	}

@@ -111,7 +111,7 @@ func runNixBuild(e *env) error {
 	}
 	ctx, cancel := buildContext()
 	defer cancel()
-	es, err := e.openEvalStore(ctx)
+	es, err := e.openEvalStore(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -119,6 +119,7 @@ func runNixBuild(e *env) error {
 	defer s.Close()
 	log := e.legacyLogger(a.log)
 	defer log.stop()
+	es.useLogger(log)
 	st, err := e.newEvalState(evalSetup{args: &a.eval, store: es})
 	if err != nil {
 		return err

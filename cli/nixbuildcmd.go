@@ -77,7 +77,7 @@ func runNixBuildCmd(e *env, args []string) error {
 	}
 	ctx, cancel := buildContext()
 	defer cancel()
-	es, err := e.openEvalStore(ctx)
+	es, err := e.openEvalStore(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -85,6 +85,7 @@ func runNixBuildCmd(e *env, args []string) error {
 	defer s.Close()
 	log := e.nixLogger(lf)
 	defer log.stop()
+	es.useLogger(log)
 	paths, err := e.buildInstallables(ctx, s, es, &ia, &ea)
 	if err != nil {
 		return err

@@ -50,7 +50,7 @@ func runNixLog(e *env, args []string) error {
 	}
 	_ = e.cfg.Set("readonly-mode", "true")
 	ctx := context.Background()
-	es, err := e.openEvalStore(ctx)
+	es, err := e.openEvalStore(ctx, true)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ func (e *env) readOnlyEvalStore() eval.Store {
 // Realise fails on the first store path of ctx in CppNix's order of context
 // elements: plain paths, then whole derivations, then derivation outputs
 // (whose .drv file is checked).
-func (s readOnlyStore) Realise(ctx eval.Context) error {
+func (s readOnlyStore) Realise(ctx eval.Context) ([]string, error) {
 	var opaque, deep, built []string
 	for _, c := range ctx {
 		switch {
@@ -43,10 +43,10 @@ func (s readOnlyStore) Realise(ctx eval.Context) error {
 	}
 	for _, l := range [][]string{opaque, deep, built} {
 		if len(l) > 0 {
-			return fmt.Errorf("path '%s' is not valid", l[0])
+			return nil, fmt.Errorf("path '%s' is not valid", l[0])
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // dummyStoreURI reports whether the configured store is CppNix's dummy store.
@@ -70,8 +70,8 @@ func (unwritableStore) AddText(name, text string, refs []string) (string, error)
 	return "", errDummyAdd
 }
 
-// nixEvalStore is the store of nix eval: one that computes paths, or the
-// dummy store refusing writes when dummy:// is configured.
+// nixEvalStore is the store of nix eval when dummy:// is configured: the
+// dummy store, refusing writes.
 func (e *env) nixEvalStore() eval.Store {
 	s := dummy.New(e.cfg.Dirs().StoreDir)
 	if e.dummyStoreURI() {

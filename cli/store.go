@@ -42,9 +42,10 @@ func (e *env) openStore(ctx context.Context) (store.Store, error) {
 }
 
 // openEvalStore opens the store for an evaluation that may write to it
-// (nix-instantiate without --eval): in readonly-mode (--dry-run) paths are
-// only computed.
-func (e *env) openEvalStore(ctx context.Context) (*evalstore.Adapter, error) {
+// (nix-instantiate without --eval, nix eval, nix-build...): in
+// readonly-mode (--dry-run) paths are only computed. Builds during the
+// evaluation report to a logger of the nix command if nixCommand is set.
+func (e *env) openEvalStore(ctx context.Context, nixCommand bool) (*evalStore, error) {
 	s, err := e.openStore(ctx)
 	if err != nil {
 		return nil, err
@@ -53,7 +54,7 @@ func (e *env) openEvalStore(ctx context.Context) (*evalstore.Adapter, error) {
 	// CppNix's readOnlyMode is not a setting but a flag (--dry-run,
 	// --readonly-mode).
 	a.ReadOnly = e.readOnlyMode
-	return a, nil
+	return &evalStore{Adapter: a, e: e, ctx: ctx, nixCommand: nixCommand}, nil
 }
 
 // PathsOnly reports that the store of nix-instantiate --eval writes nothing:

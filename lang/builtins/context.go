@@ -189,6 +189,7 @@ func primToFile(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
 	if err != nil {
 		st.Errorf(eval.EvalError, token.NoPos, "%s", err.Error())
 	}
+	allowStorePath(st, p)
 	return eval.MkStringCtx(p, eval.Context{p})
 }
 

@@ -41,23 +41,46 @@ type RealPather interface {
 }
 
 // realiseContext makes sure the store paths of ctx exist, building derivation
-// outputs if needed (import from derivation).
+// outputs if needed (import from derivation), whose closures may then be
+// read under restriction, as CppNix's allowClosure.
 func realiseContext(st *eval.State, pos token.Pos, ctx eval.Context, path string) {
 	r, ok := st.Store.(Realiser)
 	if !ok {
 		return
 	}
 	st.PushTrace(pos, "while realising the context of path '"+path+"'")
-	if err := r.Realise(ctx); err != nil {
-		st.Errorf(eval.EvalError, token.NoPos, "%s", err.Error())
-	}
+	realiseWith(st, r, ctx, nil)
 	st.PopTrace()
+}
+
+// realiseWith realises ctx through r and allows the closures of what it
+// built; a failure is raised with the exit status it asks for, or through
+// invalid when a path of ctx is not valid and invalid is not nil.
+func realiseWith(st *eval.State, r Realiser, ctx eval.Context, invalid func(msg string)) {
+	built, err := r.Realise(ctx)
+	if err != nil {
+		if invalid != nil && strings.HasPrefix(err.Error(), "path '") && strings.HasSuffix(err.Error(), "' is not valid") {
+			invalid(err.Error())
+		}
+		status := 0
+		if s, ok := err.(interface{ ExitStatus() int }); ok {
+			status = s.ExitStatus()
+		}
+		st.ErrorfStatus(status, eval.EvalError, token.NoPos, "%s", err.Error())
+	}
+	for _, p := range built {
+		allowStorePath(st, p)
+	}
 }
 
 // Realiser is implemented by stores that can build the derivation outputs a
 // string refers to (import from derivation).
 type Realiser interface {
-	Realise(ctx eval.Context) error
+	// Realise makes sure the store paths of ctx are valid, building the
+	// derivation outputs it names, and returns the closures of those
+	// outputs. An error may tell the exit status it asks for with an
+	// ExitStatus() int method.
+	Realise(ctx eval.Context) (built []string, err error)
 }
 
 func doImport(st *eval.State, pos token.Pos, vPath eval.Value, vScope eval.Value) eval.Value {

@@ -104,6 +104,19 @@ func allowPath(st *eval.State, path string) {
 	}
 }
 
+// allowStorePath makes a store path the evaluation wrote readable under
+// restriction, where its files are (CppNix's allowPath(StorePath), through
+// toRealPath: in a chroot store, below its root).
+func allowStorePath(st *eval.State, p string) {
+	if !restricted(st) {
+		return
+	}
+	if r, ok := st.Store.(RealPather); ok {
+		p = r.RealPath(p)
+	}
+	allowPath(st, p)
+}
+
 // checkAccess fails with CppNix's message when path may not be accessed.
 func checkAccess(st *eval.State, path string) {
 	if isAllowed(st, path) {

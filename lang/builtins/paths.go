@@ -179,9 +179,9 @@ func primFindFile(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
 			"while evaluating the `path` attribute of an element of the list passed to builtins.findFile",
 			eval.CoerceOpts{Canonicalize: true})
 		if r, ok := st.Store.(Realiser); ok && len(ctx) > 0 {
-			if err := r.Realise(ctx); err != nil {
-				st.Errorf(eval.EvalError, pos, "cannot find '%s', since %s", path, err.Error())
-			}
+			realiseWith(st, r, ctx, func(msg string) {
+				st.Errorf(eval.EvalError, pos, "cannot find '%s', since %s", path, msg)
+			})
 		}
 		sp = append(sp, eval.SearchPathEntry{Prefix: prefix, Path: path})
 	}
@@ -301,7 +301,7 @@ func addPath(st *eval.State, pos token.Pos, a addPathArgs) eval.Value {
 	st.PushTrace(pos, "while adding path '"+a.path+"'")
 	dst := addPathToStore(st, pos, a)
 	st.PopTrace()
-	allowPath(st, dst)
+	allowStorePath(st, dst)
 	return eval.MkStringCtx(dst, eval.NewContext(dst))
 }
 
@@ -311,9 +311,7 @@ func addPathToStore(st *eval.State, pos token.Pos, a addPathArgs) string {
 	}
 	if len(a.ctx) > 0 && strings.HasPrefix(a.path, st.StoreDir+"/") {
 		if r, ok := st.Store.(Realiser); ok {
-			if err := r.Realise(a.ctx); err != nil {
-				st.Errorf(eval.EvalError, token.NoPos, "%s", err.Error())
-			}
+			realiseWith(st, r, a.ctx, nil)
 		}
 	}
 	method := storepath.MethodNAR

@@ -107,6 +107,10 @@ func runCase(t *testing.T, f *corpus.File, c *corpus.Case) string {
 	}
 	env := c.Environ(root)
 	env["PATH"] = os.Getenv("PATH")
+	if _, ok := env["NIX_REMOTE"]; !ok {
+		// A fresh store for each case, as the generator ran the reference.
+		env["NIX_REMOTE"] = "local?root=" + filepath.Join(root, "store")
+	}
 	getenv := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	if err := os.Chdir(filepath.Join(root, "pwd")); err != nil {
 		t.Fatal(err)
