@@ -136,11 +136,12 @@ func (st *State) forceThunk(t *Thunk, pos token.Pos) Value {
 	}
 	v := code.eval(st, env)
 	st.forcing = st.forcing[:len(st.forcing)-1]
-	if l, ok := v.(*List); ok && len(l.Elems) > 0 && len(l.Elems) <= 2 {
+	if l, ok := v.(*List); ok && len(l.Elems) > 0 {
 		if _, fresh := code.(*listNode); !fresh {
-			// CppNix copies a value into the thunk's cell; a list of up to two
-			// elements lives inside the cell, so the copy is a distinct list for
-			// «repeated» detection. Larger lists share their elements.
+			// CppNix copies a value into the thunk's cell, and its printer tells
+			// lists apart by their cells: the copy is a distinct list for
+			// «repeated» detection (it shares the elements; printAmbiguous keys
+			// larger lists by their elements, as CppNix's).
 			v = &List{Elems: l.Elems}
 		}
 	}

@@ -81,11 +81,18 @@ func (st *State) printAmbiguous(sb *strings.Builder, v Value, seen map[any]bool,
 		}
 		sb.WriteString("}")
 	case *List:
-		if len(x.Elems) > 0 && seen[x] {
+		// CppNix's printAmbiguous tells lists apart by their elements: a list
+		// of up to two lives inside its cell (a copy is another list), larger
+		// ones share an array with their copies.
+		var key any = x
+		if len(x.Elems) > 2 {
+			key = elemsKey{&x.Elems[0], len(x.Elems)}
+		}
+		if len(x.Elems) > 0 && seen[key] {
 			sb.WriteString("«repeated»")
 			return
 		}
-		seen[x] = true
+		seen[key] = true
 		sb.WriteString("[ ")
 		for _, e := range x.Elems {
 			st.printAmbiguous(sb, e, seen, depth-1)
@@ -104,6 +111,12 @@ func (st *State) printAmbiguous(sb *strings.Builder, v Value, seen map[any]bool,
 }
 
 type copyMarker struct{}
+
+// elemsKey identifies the elements of a list of more than two elements.
+type elemsKey struct {
+	first *Value
+	n     int
+}
 
 // sortedAttrs returns the attributes sorted by name.
 func (st *State) sortedAttrs(a *Attrs) []Attr {
