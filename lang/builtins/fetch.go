@@ -6,6 +6,7 @@
 package builtins
 
 import (
+	"fmt"
 	"os"
 	"strings"
 
@@ -80,6 +81,14 @@ func fetch(st *eval.State, pos token.Pos, arg eval.Value, who string, unpack boo
 	if unpack {
 		st.Log("unpacking '" + url + "' into the Git cache...")
 		st.PushTrace(token.NoPos, "while fetching the input '"+url+"'")
+		if path, ok := strings.CutPrefix(url, "file://"); ok {
+			if fi, err := os.Stat(ospath.Native(path)); err == nil && fi.IsDir() {
+				st.Errorf(eval.EvalError, token.NoPos, "Failed to open archive (Unrecognized archive format)")
+			}
+		}
+		if msg := downloadError(url); msg != "" {
+			st.Errorf(eval.EvalError, token.NoPos, "Failed to open archive (Source threw exception: error: %s)", msg)
+		}
 		st.Errorf(eval.EvalError, token.NoPos, "unpacking tarballs is not supported by nixgo yet")
 		st.PopTrace()
 	}
@@ -105,18 +114,27 @@ func fetch(st *eval.State, pos token.Pos, arg eval.Value, who string, unpack boo
 // downloadFile returns the local file a URL names, failing as CppNix's curl
 // downloads fail: nixgo only reads file:// URLs.
 func downloadFile(st *eval.State, url string) string {
+	if msg := downloadError(url); msg != "" {
+		st.Errorf(eval.EvalError, token.NoPos, "%s", msg)
+	}
+	path, _ := strings.CutPrefix(url, "file://")
+	return path
+}
+
+// downloadError is CppNix's message for a failed download of url, or "" for
+// a file:// URL of a readable file.
+func downloadError(url string) string {
 	if path, ok := strings.CutPrefix(url, "file://"); ok {
 		if fi, err := os.Stat(ospath.Native(path)); err != nil || fi.IsDir() {
-			st.Errorf(eval.EvalError, token.NoPos, "unable to download '%s': Could not read a file:// file (37) Couldn't open file %s", url, path)
+			return fmt.Sprintf("unable to download '%s': Could not read a file:// file (37) Couldn't open file %s", url, path)
 		}
-		return path
+		return ""
 	}
 	host := url
 	if _, rest, ok := strings.Cut(url, "://"); ok {
 		host, _, _ = strings.Cut(rest, "/")
 	}
-	st.Errorf(eval.EvalError, token.NoPos, "unable to download '%s': Could not resolve hostname (6) Could not resolve host: %s", url, host)
-	return ""
+	return fmt.Sprintf("unable to download '%s': Could not resolve hostname (6) Could not resolve host: %s", url, host)
 }
 
 // resolvePseudoURL expands channel: URLs, as CppNix's resolvePseudoUrl.

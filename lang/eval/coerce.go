@@ -36,7 +36,8 @@ func (st *State) coerceToString(pos token.Pos, v Value, ctx *Context, errCtx str
 // it then exits with "stack overflow".
 const coerceMaxDepth = 154000
 
-// coerceToStringDepth is coerceToString inside depth nested lists.
+// coerceToStringDepth is coerceToString inside depth nested lists,
+// __toString results and outPath attributes.
 func (st *State) coerceToStringDepth(pos token.Pos, v Value, ctx *Context, errCtx string, more, copyToStore, canonicalize bool, depth int) string {
 	if depth > coerceMaxDepth {
 		st.Errorf(StackOverflow, token.NoPos, "stack overflow (possible infinite recursion)")
@@ -60,10 +61,10 @@ func (st *State) coerceToStringDepth(pos token.Pos, v Value, ctx *Context, errCt
 	case *Attrs:
 		if f := x.Get(st.sToString); f != nil {
 			r := st.Call1(f.Value, v, pos)
-			return st.coerceToString(pos, r, ctx, "while evaluating the result of the `__toString` attribute", more, copyToStore, true)
+			return st.coerceToStringDepth(pos, r, ctx, "while evaluating the result of the `__toString` attribute", more, copyToStore, true, depth+1)
 		}
 		if o := x.Get(st.sOutPath); o != nil {
-			return st.coerceToString(pos, o.Value, ctx, errCtx, more, copyToStore, canonicalize)
+			return st.coerceToStringDepth(pos, o.Value, ctx, errCtx, more, copyToStore, canonicalize, depth+1)
 		}
 	}
 	if more {
