@@ -6,6 +6,7 @@
 package cli
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -61,7 +62,13 @@ func (p *argParser) addCommon() {
 	})
 	p.add("debug", 0, 0, func([]string) error { log.level = lvlDebug; return nil })
 	p.add("option", 0, 2, func(v []string) error { return p.e.cfg.SetOption(v[0], v[1]) })
-	p.add("log-format", 0, 1, func(v []string) error { return nil })
+	p.add("log-format", 0, 1, func(v []string) error {
+		switch v[0] {
+		case "raw", "raw-with-logs", "internal-json", "bar", "bar-with-logs":
+			return nil
+		}
+		return fmt.Errorf("option 'log-format' has an invalid value '%s'", v[0])
+	})
 	p.add("max-jobs", 'j', 1, func(v []string) error { return p.e.cfg.SetFromFlag("max-jobs", v[0]) })
 }
 
@@ -76,7 +83,13 @@ func (p *argParser) addLegacy() {
 	p.add("fallback", 0, 0, set("fallback"))
 	for _, name := range []string{"cores", "max-silent-time", "timeout"} {
 		name := name
-		p.add(name, 0, 1, func(v []string) error { return p.e.cfg.SetFromFlag(name, v[0]) })
+		p.add(name, 0, 1, func(v []string) error {
+			n, err := unitPrefixInt(v[0])
+			if err != nil {
+				return err
+			}
+			return p.e.cfg.SetFromFlag(name, strconv.FormatUint(n, 10))
+		})
 	}
 	p.add("readonly-mode", 0, 0, func([]string) error { p.e.readOnlyMode = true; return nil })
 	p.add("no-gc-warning", 0, 0, func([]string) error { p.e.noGCWarning = true; return nil })
@@ -233,4 +246,48 @@ func atoi(s string) (int, error) {
 		return 0, usagef("invalid integer '%s'", s)
 	}
 	return n, nil
+}
+
+// unitPrefixInt parses a non-negative integer with an optional binary unit
+// suffix K, M, G or T, as CppNix's string2IntWithUnitPrefix (the product wraps
+// around as CppNix's unsigned arithmetic does).
+func unitPrefixInt(s string) (uint64, error) {
+	mult := uint64(1)
+	if s != "" {
+		u := s[len(s)-1]
+		if 'a' <= u && u <= 'z' {
+			u -= 'a' - 'A'
+		}
+		if 'A' <= u && u <= 'Z' {
+			switch u {
+			case 'K':
+				mult = 1 << 10
+			case 'M':
+				mult = 1 << 20
+			case 'G':
+				mult = 1 << 30
+			case 'T':
+				mult = 1 << 40
+			default:
+				return 0, usagef("invalid unit specifier '%c'", u)
+			}
+			s = s[:len(s)-1]
+		}
+	}
+	n, ok := parseUint64(s)
+	if !ok {
+		return 0, usagef("'%s' is not an integer", s)
+	}
+	return n * mult, nil
+}
+
+// parseUint64 parses an unsigned decimal integer as boost's lexical_cast does
+// for CppNix's string2Int: an optional "+", then digits, within range.
+func parseUint64(s string) (uint64, bool) {
+	s = strings.TrimPrefix(s, "+")
+	if s == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	return n, err == nil
 }

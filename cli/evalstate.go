@@ -5,9 +5,12 @@ package cli
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strings"
 
 	"github.com/nixgo/nixgo/format/ospath"
@@ -115,7 +118,11 @@ func homeDir(getenv func(string) (string, bool)) string {
 func (e *env) autoArgs(st *eval.State, a *evalArgs) (*eval.Attrs, error) {
 	b := eval.NewAttrsBuilder(len(a.autoArgs))
 	cwd, _ := ospath.Getwd()
-	for _, arg := range a.autoArgs {
+	// CppNix keeps them in a map: they are parsed and read in the order of
+	// their names.
+	args := slices.Clone(a.autoArgs)
+	slices.SortFunc(args, func(x, y autoArg) int { return strings.Compare(x.name, y.name) })
+	for _, arg := range args {
 		var v eval.Value
 		switch arg.kind {
 		case "expr":
@@ -127,7 +134,7 @@ func (e *env) autoArgs(st *eval.State, a *evalArgs) (*eval.Attrs, error) {
 		case "string":
 			v = eval.MkString(arg.value)
 		case "file":
-			data, err := os.ReadFile(arg.value)
+			data, err := readFileArg(arg.value)
 			if err != nil {
 				return nil, err
 			}
@@ -186,4 +193,19 @@ func (e *env) writeHeapProfile(st *eval.State) {
 	pprof.WriteHeapProfile(f)
 	f.Close()
 	runtime.KeepAlive(st)
+}
+
+// readFileArg reads a file named on the command line, with CppNix's
+// messages for failing to open it and to read it.
+func readFileArg(path string) ([]byte, error) {
+	f, err := os.Open(ospath.Native(path))
+	if err != nil {
+		return nil, fmt.Errorf("opening file '%s': %s", path, strerrorOf(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("reading from file: %s", strerrorOf(err))
+	}
+	return data, nil
 }

@@ -134,7 +134,12 @@ func runInstantiate(e *env) error {
 			if err := st.Eval(func() { v = st.FindFile(f, token.NoPos) }); err != nil {
 				return e.evalError(st, err)
 			}
-			fmt.Fprintln(e.stdout, string(v.(eval.Path)))
+			p := string(v.(eval.Path))
+			if strings.HasPrefix(p, "<") {
+				// A file built into the program (<nix/fetchurl.nix>).
+				return fmt.Errorf("'%s' has no physical path", p)
+			}
+			fmt.Fprintln(e.stdout, p)
 		}
 		return nil
 	}
@@ -163,7 +168,12 @@ func runInstantiate(e *env) error {
 			if err := st.Eval(func() { path = e.lookupFileArg(st, f) }); err != nil {
 				return e.evalError(st, err)
 			}
-			expr, err = st.ParseExprFile(path)
+			// Reading the file checks pure and restricted mode, which raises.
+			var perr error
+			if err := st.Eval(func() { expr, perr = st.ParseExprFile(path) }); err != nil {
+				return e.evalError(st, err)
+			}
+			err = perr
 		}
 		if err != nil {
 			return e.evalError(st, err)
@@ -177,8 +187,12 @@ func runInstantiate(e *env) error {
 }
 
 // lookupFileArg resolves a file argument: <p> through the search path, else a
-// path relative to the current directory.
+// path relative to the current directory (flake:ID needs flakes, which nixgo
+// does not have).
 func (e *env) lookupFileArg(st *eval.State, s string) string {
+	if strings.HasPrefix(s, "flake:") && !e.cfg.HasFeature("flakes") {
+		st.Errorf(eval.EvalError, token.NoPos, "experimental Nix feature 'flakes' is disabled; add '--extra-experimental-features flakes' to enable it")
+	}
 	if len(s) > 2 && s[0] == '<' && s[len(s)-1] == '>' {
 		return string(st.FindFile(s[1:len(s)-1], token.NoPos).(eval.Path))
 	}

@@ -123,11 +123,9 @@ func runNixEval(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	autoArgs, err := e.autoArgs(st, &ea)
-	if err != nil {
-		return err
-	}
-	v, pos, err := e.installableValue(st, &ia, autoArgs)
+	// As CppNix, the expression or file is evaluated before the automatic
+	// arguments are read.
+	v, pos, err := e.installableValue(st, &ia, func() (*eval.Attrs, error) { return e.autoArgs(st, &ea) })
 	if err != nil {
 		return err
 	}
@@ -139,13 +137,14 @@ func runNixEval(e *env, args []string) error {
 		}
 	}
 	var out []byte
+	var fsErr error
 	err = st.Eval(func() {
 		if applyFn != nil {
 			v = st.Call1(applyFn, v, token.NoPos)
 		}
 		switch {
 		case writeTo != nil:
-			writeValueTo(st, v, pos, *writeTo)
+			fsErr = writeValueTo(st, v, pos, *writeTo)
 		case raw:
 			out = []byte(st.CoerceToString(token.NoPos, v, nil, "while generating the eval command output",
 				eval.CoerceOpts{CopyToStore: true, Canonicalize: true}))
@@ -159,12 +158,16 @@ func runNixEval(e *env, args []string) error {
 	if err != nil {
 		return e.evalError(st, err)
 	}
+	if fsErr != nil {
+		return fsErr
+	}
 	_, werr := e.stdout.Write(out)
 	return werr
 }
 
 // installableValue evaluates what --expr, --file and the attribute paths name.
-func (e *env) installableValue(st *eval.State, ia *installableArgs, autoArgs *eval.Attrs) (eval.Value, token.Pos, error) {
+// getAutoArgs gives the automatic arguments once the root value is known.
+func (e *env) installableValue(st *eval.State, ia *installableArgs, getAutoArgs func() (*eval.Attrs, error)) (eval.Value, token.Pos, error) {
 	cwd, _ := ospath.Getwd()
 	var root eval.Value
 	switch {
@@ -191,13 +194,8 @@ func (e *env) installableValue(st *eval.State, ia *installableArgs, autoArgs *ev
 				return nil, 0, e.evalError(st, err)
 			}
 		} else {
-			if p := ospath.FromNative(path); strings.HasPrefix(p, "/") {
-				path = p
-			} else {
-				path = absPath(path)
-			}
 			var v eval.Value
-			if err := st.Eval(func() { v = st.EvalFile(path) }); err != nil {
+			if err := st.Eval(func() { v = st.EvalFile(e.lookupFileArg(st, path)) }); err != nil {
 				return nil, 0, e.evalError(st, err)
 			}
 			root = v
@@ -208,9 +206,13 @@ func (e *env) installableValue(st *eval.State, ia *installableArgs, autoArgs *ev
 	if len(ia.attrs) == 0 {
 		ia.attrs = []string{""}
 	}
+	autoArgs, err := getAutoArgs()
+	if err != nil {
+		return nil, 0, err
+	}
 	var v eval.Value
 	var pos token.Pos
-	err := st.Eval(func() {
+	err = st.Eval(func() {
 		// As CppNix's InstallableAttrPath, the value is not called with the
 		// automatic arguments (only functions met along the path are).
 		v, pos = st.FindAlongAttrPath(ia.attrs[0], autoArgs, root)
@@ -222,35 +224,43 @@ func (e *env) installableValue(st *eval.State, ia *installableArgs, autoArgs *ev
 	return v, pos, nil
 }
 
-// writeValueTo writes a string, or a set of them recursively, to files.
-func writeValueTo(st *eval.State, v eval.Value, pos token.Pos, path string) {
+// writeValueTo writes a string, or a set of them recursively, to files. An
+// error creating a directory is not an evaluation error (CppNix's
+// std::filesystem exception): it is returned, without a trace.
+func writeValueTo(st *eval.State, v eval.Value, pos token.Pos, path string) error {
 	if _, err := os.Lstat(path); err == nil {
 		st.Errorf(eval.EvalError, token.NoPos, "path '%s' already exists", path)
 	}
-	var rec func(v eval.Value, pos token.Pos, path string)
-	rec = func(v eval.Value, pos token.Pos, path string) {
+	var rec func(v eval.Value, pos token.Pos, path string) error
+	rec = func(v eval.Value, pos token.Pos, path string) error {
 		v = st.Force(v, pos)
 		switch x := v.(type) {
 		case *eval.String:
 			if err := os.WriteFile(path, []byte(x.S), 0o666); err != nil {
-				st.Errorf(eval.IOError, token.NoPos, "%s", err.Error())
+				st.Errorf(eval.IOError, token.NoPos, "opening file '%s': %s", path, strerrorOf(err))
 			}
 		case *eval.Attrs:
-			os.Mkdir(path, 0o777)
+			if err := os.Mkdir(path, 0o777); err != nil && !os.IsExist(err) {
+				return fmt.Errorf("filesystem error: cannot create directory: %s [%s]", strerrorOf(err), path)
+			}
 			for _, a := range x.All() {
 				name := st.Symbols.Name(a.Name)
 				st.PushTrace(a.Pos, "while evaluating the attribute '"+name+"'")
 				if name == "." || name == ".." {
 					st.Errorf(eval.EvalError, token.NoPos, "invalid file name '%s'", name)
 				}
-				rec(a.Value, a.Pos, filepath.Join(path, name))
+				err := rec(a.Value, a.Pos, path+"/"+name)
 				st.PopTrace()
+				if err != nil {
+					return err
+				}
 			}
 		default:
 			st.Errorf(eval.TypeError, token.NoPos, "value at '%s' is not a string or an attribute set", st.Files.Position(pos))
 		}
+		return nil
 	}
-	rec(v, pos, path)
+	return rec(v, pos, path)
 }
 
 var (

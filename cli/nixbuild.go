@@ -185,8 +185,12 @@ func runNixBuild(e *env) error {
 			if err := st.Eval(func() { file = e.lookupFileArg(st, f) }); err != nil {
 				return e.evalError(st, err)
 			}
-			prog, err := st.ParseExprFile(file)
-			if err != nil {
+			var prog *eval.Program
+			var perr error
+			if err := st.Eval(func() { prog, perr = st.ParseExprFile(file) }); err != nil {
+				return e.evalError(st, err)
+			}
+			if err := perr; err != nil {
 				return e.evalError(st, err)
 			}
 			exprs = append(exprs, prog)

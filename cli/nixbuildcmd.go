@@ -295,7 +295,7 @@ func (e *env) buildInstallables(ctx context.Context, s store.Store, es eval.Stor
 			attrPath = ""
 		}
 		one := &installableArgs{expr: ia.expr, file: ia.file, attrs: []string{attrPath}}
-		v, pos, err := e.installableValue(st, one, autoArgs)
+		v, pos, err := e.installableValue(st, one, func() (*eval.Attrs, error) { return autoArgs, nil })
 		if err != nil {
 			return nil, err
 		}

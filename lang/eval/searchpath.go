@@ -45,9 +45,11 @@ func (st *State) FindFileIn(sp []SearchPathEntry, path string, pos token.Pos) Va
 		if !ok {
 			continue
 		}
+		// The suffix is canonicalised on its own (CppNix's CanonPath), so
+		// ".." in it stops at the entry's root.
 		res := root
-		if suffix != "" {
-			res = syntax.CanonPath(root + "/" + suffix)
+		if suffix = syntax.CanonPath("/" + suffix); suffix != "/" {
+			res = syntax.CanonPath(root + suffix)
 		}
 		if r, err := filepath.EvalSymlinks(ospath.Native(res)); err == nil {
 			res = ospath.FromNative(r)
@@ -77,6 +79,11 @@ func (st *State) RegisterInternalFile(name, src string) { st.internalFiles[name]
 func (st *State) resolveSearchPathEntry(p string) (string, bool) {
 	if r, ok := st.searchResolved[p]; ok {
 		return r, r != ""
+	}
+	// CppNix's lookup path hook for flake:ID needs the flakes feature
+	// (which nixgo does not have: with it, the entry is taken as a path).
+	if strings.HasPrefix(p, "flake:") && !st.Features["flakes"] {
+		st.Errorf(EvalError, token.NoPos, "experimental Nix feature 'flakes' is disabled; add '--extra-experimental-features flakes' to enable it")
 	}
 	abs := p
 	if !strings.HasPrefix(abs, "/") {
