@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nixgo/nixgo/lang/eval"
+	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
 )
 
@@ -215,7 +216,7 @@ func primTryEval(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
 func getAttr(st *eval.State, a *eval.Attrs, name string, ctx string) *eval.Attr {
 	at := a.Get(st.Sym(name))
 	if at == nil {
-		st.ErrorWithTrace(eval.TypeError, token.NoPos, token.NoPos, ctx, "attribute '%s' missing", name)
+		st.ErrorWithTrace(eval.TypeError, token.NoPos, token.NoPos, ctx, "attribute '%s' missing", syntax.Identifier(name))
 	}
 	return at
 }

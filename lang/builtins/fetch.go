@@ -14,6 +14,7 @@ import (
 	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/format/storepath"
 	"github.com/nixgo/nixgo/lang/eval"
+	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
 )
 
@@ -224,7 +225,7 @@ func primFetchMercurial(st *eval.State, pos token.Pos, args []eval.Value) eval.V
 			case "name":
 				st.ForceStringNoCtx(at.Value, at.Pos, "while evaluating the `name` attribute passed to builtins.fetchMercurial")
 			default:
-				st.Errorf(eval.EvalError, at.Pos, "unsupported argument '%s' to 'fetchMercurial'", n)
+				st.Errorf(eval.EvalError, at.Pos, "unsupported argument '%s' to 'fetchMercurial'", syntax.Identifier(n))
 			}
 		}
 		if url == "" {

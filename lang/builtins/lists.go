@@ -72,7 +72,7 @@ var listBuiltins = []def{
 	{name: "__elem", arity: 2, fn: func(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
 		l := st.ForceList(args[1], pos, "while evaluating the second argument passed to builtins.elem")
 		for _, e := range l.Elems {
-			if st.Equal(args[0], e, pos, "while searching for the presence of the given element in the list") {
+			if st.EqualCells(args[0], e, pos, "while searching for the presence of the given element in the list") {
 				return eval.Bool(true)
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/format/storepath"
 	"github.com/nixgo/nixgo/lang/eval"
+	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
 )
 
@@ -251,7 +252,7 @@ func primPath(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
 			h := parseHashAllowEmpty(st, s, hash.SHA256)
 			ap.expected = &h
 		default:
-			st.Errorf(eval.EvalError, at.Pos, "unsupported argument '%s' to 'builtins.path'", st.Symbols.Name(at.Name))
+			st.Errorf(eval.EvalError, at.Pos, "unsupported argument '%s' to 'builtins.path'", syntax.Identifier(st.Symbols.Name(at.Name)))
 		}
 	}
 	if !hasPath {

@@ -5,6 +5,7 @@ package eval
 import (
 	"fmt"
 
+	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
 )
 
@@ -36,6 +37,14 @@ func identical(a, b Value) bool {
 // Equal compares two values as CppNix's eqValues (the == operator).
 func (st *State) Equal(a, b Value, pos token.Pos, ctx string) bool {
 	return st.eq(a, b, pos, ctx, 0)
+}
+
+// EqualCells compares two values held in cells as CppNix's eqValues called on
+// them directly (builtins.elem): a value in the same cell is equal to itself,
+// functions included, unlike the operands of ==, which are evaluated into cells
+// of their own.
+func (st *State) EqualCells(a, b Value, pos token.Pos, ctx string) bool {
+	return st.eq(a, b, pos, ctx, 1)
 }
 
 // eqMaxDepth is the nesting depth at which CppNix 2.26's eqValues runs out of
@@ -202,12 +211,12 @@ func (st *State) assertEq(a, b Value, pos token.Pos, ctx string, nested bool) {
 			i, j := &xl[k], &yl[k]
 			if i.Name != j.Name {
 				if y.Get(i.Name) == nil {
-					fail("attribute name '%s' is contained in '%s', but not in '%s'", st.Symbols.Name(i.Name), st.ShowValue(a), st.ShowValue(b))
+					fail("attribute name '%s' is contained in '%s', but not in '%s'", syntax.Identifier(st.Symbols.Name(i.Name)), st.ShowValue(a), st.ShowValue(b))
 				}
-				fail("attribute name '%s' is missing in '%s', but is contained in '%s'", st.Symbols.Name(j.Name), st.ShowValue(a), st.ShowValue(b))
+				fail("attribute name '%s' is missing in '%s', but is contained in '%s'", syntax.Identifier(st.Symbols.Name(j.Name)), st.ShowValue(a), st.ShowValue(b))
 			}
 			n := len(st.frames)
-			st.push(fMsg, pos, "while comparing attribute '"+st.Symbols.Name(i.Name)+"'")
+			st.push(fMsg, pos, "while comparing attribute '"+syntax.Identifier(st.Symbols.Name(i.Name))+"'")
 			if i.Pos != token.NoPos {
 				st.push(fMsg, i.Pos, "where left hand side is")
 			}

@@ -216,7 +216,7 @@ func (st *State) finish(e *Error) {
 		case fPrimOp:
 			traces = append(traces, Trace{Pos: f.pos, Msg: "while calling the '" + f.msg + "' builtin"})
 		case fAttrName:
-			traces = append(traces, Trace{Pos: f.pos, Msg: "while evaluating the attribute '" + st.Symbols.Name(f.sym) + "'"})
+			traces = append(traces, Trace{Pos: f.pos, Msg: "while evaluating the attribute '" + syntax.Identifier(st.Symbols.Name(f.sym)) + "'"})
 		case fDerivationName:
 			traces = append(traces, Trace{Msg: f.msg})
 		case fDrvAttr:

@@ -111,19 +111,19 @@ func (st *State) forceThunk(t *Thunk, pos token.Pos) Value {
 		st.Errorf(InfiniteRecursion, pos, "infinite recursion encountered")
 	}
 	if app, ok := code.(*fnApp); ok {
-		v := st.Call1(app.fn, t.x, pos)
+		v := cellCopy(st.Call1(app.fn, t.x, pos))
 		t.code, t.x = nil, v
 		return v
 	}
 	if app, ok := code.(*app2Node); ok {
-		v := st.Call1(st.Call1(app.fn, app.arg, pos), t.x, pos)
+		v := cellCopy(st.Call1(st.Call1(app.fn, app.arg, pos), t.x, pos))
 		t.code, t.x = nil, v
 		app.fn, app.arg = nil, nil
 		return v
 	}
 	if app, ok := code.(*appNode); ok {
 		// Applications are not blackholed, as in CppNix.
-		v := st.Call1(app.fn, app.arg, pos)
+		v := cellCopy(st.Call1(app.fn, app.arg, pos))
 		t.code, t.x = nil, v
 		app.fn, app.arg = nil, nil // let the function and argument be collected
 		return v
@@ -136,16 +136,40 @@ func (st *State) forceThunk(t *Thunk, pos token.Pos) Value {
 	}
 	v := code.eval(st, env)
 	st.forcing = st.forcing[:len(st.forcing)-1]
-	if l, ok := v.(*List); ok && len(l.Elems) > 0 {
-		if _, fresh := code.(*listNode); !fresh {
-			// CppNix copies a value into the thunk's cell, and its printer tells
-			// lists apart by their cells: the copy is a distinct list for
-			// «repeated» detection (it shares the elements; printAmbiguous keys
-			// larger lists by their elements, as CppNix's).
-			v = &List{Elems: l.Elems}
-		}
+	switch code.(type) {
+	case *listNode, *lambdaNode:
+		// The value was made in the cell (copying it would change nothing).
+	default:
+		v = cellCopy(v)
 	}
 	t.code, t.x = nil, v
+	return v
+}
+
+// cellCopy returns v as it is when CppNix copies it into another cell (a
+// thunk's, from a variable, a selection or a call returning an existing value).
+// CppNix tells such copies apart from the original where nixgo compares
+// pointers: its printer finds lists «repeated» by their cells (printAmbiguous
+// keys larger lists by their elements, which copies share) and its equality
+// holds a function equal to itself only in the same cell. So lists and
+// functions get a new object; sets need none (CppNix keys them by their
+// bindings, which copies share).
+func cellCopy(v Value) Value {
+	switch x := v.(type) {
+	case *List:
+		if len(x.Elems) > 0 {
+			return &List{Elems: x.Elems}
+		}
+	case *Lambda:
+		c := *x
+		return &c
+	case *PrimOp:
+		c := *x
+		return &c
+	case *PrimOpApp:
+		c := *x
+		return &c
+	}
 	return v
 }
 

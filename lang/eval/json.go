@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nixgo/nixgo/format/nlohmann"
+	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
 )
 
@@ -197,7 +198,7 @@ func (p *jsonPrinter) attrs(a *Attrs, pos token.Pos) {
 		name := st.Symbols.Name(at.Name)
 		p.str(name)
 		p.out = append(p.out, ':')
-		st.PushTrace(at.Pos, "while evaluating attribute '"+name+"'")
+		st.PushTrace(at.Pos, "while evaluating attribute '"+syntax.Identifier(name)+"'")
 		p.value(at.Value, at.Pos)
 		st.PopTrace()
 	}

@@ -266,7 +266,7 @@ func (st *State) missingAttr(attrs *Attrs, name syntax.Symbol, pos token.Pos) {
 	for _, a := range attrs.flat() {
 		names = append(names, st.Symbols.Name(a.Name))
 	}
-	st.throw(&Error{Kind: EvalError, Pos: pos, Msg: "attribute '" + st.Symbols.Name(name) + "' missing",
+	st.throw(&Error{Kind: EvalError, Pos: pos, Msg: "attribute '" + syntax.Identifier(st.Symbols.Name(name)) + "' missing",
 		Suggestions: bestMatches(names, st.Symbols.Name(name))})
 }
 

@@ -254,7 +254,7 @@ func (p *printer) print(v Value, depth int) {
 	case *Lambda:
 		p.sb.WriteString("«lambda")
 		if x.Fn.name != 0 {
-			p.sb.WriteString(" " + p.st.Symbols.Name(x.Fn.name))
+			p.sb.WriteString(" " + syntax.Identifier(p.st.Symbols.Name(x.Fn.name)))
 		}
 		p.sb.WriteString(" @ " + p.st.Files.Position(x.Fn.p).String() + "»")
 	case *PrimOp:
