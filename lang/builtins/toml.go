@@ -43,6 +43,15 @@ func fromTOML(st *eval.State, src string) (eval.Value, error) {
 		if at >= len(src)-1 {
 			at = len(src)
 		}
+		if scanErr != nil && scanErr.syntax {
+			// The walk's syntax errors are toml11's; the parser may
+			// stop a little further on the same line.
+			if nl := strings.IndexByte(src[max(0, min(at, len(src))):], '\n'); nl >= 0 && at >= 0 {
+				at += nl
+			} else {
+				at = len(src)
+			}
+		}
 		if scanErr != nil && scanErr.offset <= at {
 			return nil, scanErr
 		}
@@ -64,7 +73,8 @@ func fromTOML(st *eval.State, src string) (eval.Value, error) {
 //	   |                        ^-- must be < 2^63
 type tomlError struct {
 	text   string
-	offset int // where in the document, to report the first error
+	offset int  // where in the document, to report the first error
+	syntax bool // a syntax error the walk found, not only an insertion
 }
 
 func (e *tomlError) Error() string { return e.text }

@@ -38,6 +38,10 @@ type tomlScan struct {
 	marker string // a character absent from the document, starting markers
 	dts    []tomlDatetime
 	err    *tomlError // the first error toml11 would report
+	// syn are the syntax errors found: toml11 reports each, skipping to
+	// the next line after one.
+	syn   []*tomlError
+	keyAt int // where key found no simple key after a dot, or -1
 
 	root, cur *tnode
 }
@@ -52,11 +56,18 @@ func scanTOML(src string) (string, []tomlDatetime, string, *tomlError) {
 		s.marker = unusedMarker(src)
 	}
 	s.document()
+	err := s.err
+	if len(s.syn) > 0 && (err == nil || s.syn[0].offset < err.offset) {
+		err = &tomlError{offset: s.syn[0].offset, syntax: true}
+		for _, e := range s.syn {
+			err.text += e.text
+		}
+	}
 	if len(s.dts) == 0 {
-		return src, nil, "", s.err
+		return src, nil, "", err
 	}
 	s.out.WriteString(src[s.copied:])
-	return s.out.String(), s.dts, s.marker, s.err
+	return s.out.String(), s.dts, s.marker, err
 }
 
 // mayHoldDatetime is a quick test for "dd:dd" or "dddd-dd".
@@ -87,6 +98,12 @@ func unusedMarker(src string) string {
 	return string(rune(0xF8FF))
 }
 
+// syntax records a syntax error and stops the walk of the line.
+func (s *tomlScan) syntax(title string, at int, msg string) {
+	s.syn = append(s.syn, newTOMLError(s.src, title, region{at, 1}, msg))
+	s.bad = true
+}
+
 // fail records the first error.
 func (s *tomlScan) fail(e *tomlError) {
 	if s.err == nil {
@@ -105,18 +122,35 @@ func (s *tomlScan) peek() byte {
 
 // document walks key/value lines and table headers.
 func (s *tomlScan) document() {
-	for !s.bad {
+	for {
 		s.skipBlank(true)
 		if s.eof() {
 			return
 		}
-		if s.peek() == '[' {
+		header := s.peek() == '['
+		if header {
 			s.header()
 		} else {
 			s.keyValue(s.cur)
 		}
-		s.endOfLine()
+		s.endOfLine(header)
+		if !s.bad {
+			continue
+		}
+		if len(s.syn) == 0 || s.syn[len(s.syn)-1].offset < s.lineStart() {
+			return // an error only the parser reports
+		}
+		// As toml11, go on after a syntax error at the next line.
+		for !s.eof() && s.peek() != '\n' {
+			s.i++
+		}
+		s.bad = false
 	}
+}
+
+// lineStart is the offset of the start of the current line.
+func (s *tomlScan) lineStart() int {
+	return strings.LastIndexByte(s.src[:min(s.i, len(s.src))], '\n') + 1
 }
 
 // skipBlank skips spaces and tabs, and with newlines also line breaks and
@@ -149,7 +183,7 @@ func (s *tomlScan) comment() {
 }
 
 // endOfLine expects optional blanks and a comment, then a line break.
-func (s *tomlScan) endOfLine() {
+func (s *tomlScan) endOfLine(header bool) {
 	if s.bad {
 		return
 	}
@@ -161,7 +195,11 @@ func (s *tomlScan) endOfLine() {
 		s.i++
 	}
 	if !s.eof() && s.peek() != '\n' {
-		s.bad = true
+		if header {
+			s.syntax("toml::parse_file: newline (or EOF) expected", s.i, "expected 0x0a(LINE FEED) or\n")
+		} else {
+			s.syntax("toml::parse_table: newline (LF / CRLF) or EOF is expected", s.i, "here")
+		}
 	}
 }
 
@@ -175,14 +213,24 @@ func (s *tomlScan) header() {
 		s.i++
 	}
 	s.skipBlank(false)
-	keys, _, _ := s.key()
-	s.skipBlank(false)
-	closing := "]"
+	keys, _, keyEnd := s.key()
+	closing, title := "]", "toml::parse_file: invalid table key"
 	if array {
-		closing = "]]"
+		closing, title = "]]", "toml::parse_file: invalid array-table key"
 	}
-	if s.bad || !strings.HasPrefix(s.src[s.i:], closing) {
-		s.bad = true
+	if s.bad {
+		switch {
+		case s.keyAt < 0:
+		case len(keys) == 0:
+			s.syntax(title, s.keyAt, `expected basic key([a-zA-Z0-9_-]) or quoted key(" or ')`)
+		default:
+			s.syntax(title, keyEnd, "expected "+closing)
+		}
+		return
+	}
+	s.skipBlank(false)
+	if !strings.HasPrefix(s.src[s.i:], closing) {
+		s.syntax(title, s.i, "expected "+closing)
 		return
 	}
 	s.i += len(closing)
@@ -203,17 +251,19 @@ func (s *tomlScan) header() {
 // keyValue reads `key = value` and inserts it into table.
 func (s *tomlScan) keyValue(table *tnode) {
 	if c := s.peek(); c != '"' && c != '\'' && !isBareKeyByte(c) {
-		e := newTOMLError(s.src, `toml::parse_simple_key: invalid key: key must be "quoted", 'quoted-literal', or bare key.`,
-			region{s.i, 1}, "expected alpha [a-zA-Z], digit [0-9], -, or _")
-		e.text += "Hint: non-ASCII scripts are allowed in toml v1.1.0, but not in v1.0.0.\n"
-		s.fail(e)
-		s.bad = true
+		s.simpleKeyError(s.i)
 		return
 	}
 	keys, start, end := s.key()
+	if s.bad {
+		if s.keyAt >= 0 {
+			s.simpleKeyError(s.keyAt)
+		}
+		return
+	}
 	s.skipBlank(false)
-	if s.bad || s.peek() != '=' {
-		s.bad = true
+	if s.peek() != '=' {
+		s.syntax("toml::parse_key_value_pair: invalid key value separator `=`", s.i, "expected =")
 		return
 	}
 	s.i++
@@ -226,9 +276,19 @@ func (s *tomlScan) keyValue(table *tnode) {
 	}
 }
 
-// key reads a possibly dotted key and returns its parts and extent.
+// simpleKeyError is toml11's error for a missing key at off.
+func (s *tomlScan) simpleKeyError(off int) {
+	s.syntax(`toml::parse_simple_key: invalid key: key must be "quoted", 'quoted-literal', or bare key.`,
+		off, "expected alpha [a-zA-Z], digit [0-9], -, or _")
+	e := s.syn[len(s.syn)-1]
+	e.text += "Hint: non-ASCII scripts are allowed in toml v1.1.0, but not in v1.0.0.\n"
+}
+
+// key reads a possibly dotted key and returns its parts and extent; where
+// it finds no key it sets s.keyAt.
 func (s *tomlScan) key() (keys []string, start, end int) {
 	start = s.i
+	s.keyAt = -1
 	for !s.bad {
 		switch c := s.peek(); {
 		case c == '"' || c == '\'':
@@ -245,6 +305,7 @@ func (s *tomlScan) key() (keys []string, start, end int) {
 			}
 			keys = append(keys, s.src[j:s.i])
 		default:
+			s.keyAt = s.i
 			s.bad = true
 			return
 		}
@@ -266,8 +327,12 @@ func isBareKeyByte(c byte) bool {
 // keyString reads a quoted key and returns its value.
 func (s *tomlScan) keyString() (string, bool) {
 	start := s.i
-	s.str()
-	if s.bad || s.i-start < 2 || strings.HasPrefix(s.src[start:], `"""`) || strings.HasPrefix(s.src[start:], "'''") {
+	if strings.HasPrefix(s.src[start:], `"""`) || strings.HasPrefix(s.src[start:], "'''") {
+		s.bad = true
+		return "", false
+	}
+	s.lineString(s.peek())
+	if s.bad {
 		return "", false
 	}
 	raw := s.src[start+1 : s.i-1]
@@ -371,32 +436,272 @@ func (s *tomlScan) value() *tnode {
 	start := s.i
 	switch c := s.peek(); c {
 	case '"', '\'':
-		s.str()
+		if strings.HasPrefix(s.src[s.i:], strings.Repeat(string(c), 3)) {
+			s.str()
+		} else {
+			s.lineString(c)
+		}
+	case 't', 'f':
+		word := map[byte]string{'t': "true", 'f': "false"}[c]
+		if !strings.HasPrefix(s.src[s.i:], word) {
+			s.syntax("toml::parse_boolean: invalid boolean: boolean must be `true` or `false`, in lowercase. string must be surrounded by `\"`",
+				s.i, "expected true or false")
+			break
+		}
+		s.i += len(word)
+	case 'i', 'I', 'n', 'N':
+		word := map[byte]string{'i': "inf", 'I': "inf", 'n': "nan", 'N': "nan"}[c]
+		if !strings.HasPrefix(s.src[s.i:], word) {
+			s.syntax("toml::parse_value: `"+word+"` must be in lowercase. A string must be surrounded by quotes.",
+				s.i, "expected from `1` to `9` or digit [0-9] or inf or nan")
+			break
+		}
+		s.number()
 	case '[':
 		return s.array(start)
 	case '{':
 		return s.inlineTable(start)
 	case 'T', 'F':
 		word := map[byte]string{'T': "true", 'F': "false"}[c]
-		s.fail(newTOMLError(s.src, "toml::parse_value: `"+word+"` must be in lowercase. A string must be surrounded by quotes.",
-			region{s.i, 1}, "expected true or false"))
-		s.bad = true
+		s.syntax("toml::parse_value: `"+word+"` must be in lowercase. A string must be surrounded by quotes.", s.i, "expected true or false")
 	case 0, '\n', '\r', '#', ',', ']', '}':
-		s.fail(newTOMLError(s.src, "bad format: unknown value appeared", region{s.i, 1}, "here"))
-		s.bad = true
+		s.syntax("bad format: unknown value appeared", s.i, "here")
 	default:
 		if n := matchDatetime(s.src[s.i:]); n > 0 && isValueEnd(s.src[s.i+n:]) {
 			s.datetime(n)
 			break
 		}
-		for !s.eof() && !isValueEnd(s.src[s.i:]) {
-			s.i++
-		}
-		if s.i == start {
-			s.bad = true
-		}
+		s.number()
 	}
 	return &tnode{reg: region{start, s.i - start}}
+}
+
+const (
+	tomlIntHint   = "Hint: valid  : -42, 1_000, 1_2_3_4_5, 0xC0FFEE, 0b0010, 0o755\nHint: invalid: _42, 1__000, 0123\n"
+	tomlFloatHint = "Hint: valid  : +1.0, -2e-2, 3.141_592_653_589, inf, nan\nHint: invalid: .0, 1., _1.0, 1.0_, 1_.0, 1.0__0\n"
+	tomlDateHint  = "Hint: valid  : 1979-05-27T07:32:00-07:00, 1979-05-27 07:32:00.999999Z\nHint: invalid: 1979-05-27T7:32:00-7:00, 1979-05-27 7:32-00:30"
+)
+
+// hinted records a syntax error with toml11's hint lines.
+func (s *tomlScan) hinted(title string, at int, msg, hint string) {
+	s.syntax(title, at, msg)
+	s.syn[len(s.syn)-1].text += hint
+}
+
+// number skips a number (not a date or time) as toml11's guess_number_type
+// and integer parsers see it, with their errors.
+func (s *tomlScan) number() {
+	start := s.i
+	rest := s.src[start:]
+	if n := scanTOMLFloat(rest); n > 0 {
+		s.i = start + n
+		if s.peek() == '_' {
+			s.hinted("bad float: `_` must be surrounded by digits", s.i, "invalid underscore", tomlFloatHint)
+		}
+		return
+	}
+	n := scanTOMLInt(rest)
+	if n == 0 {
+		switch s.peek() {
+		case '.':
+			s.hinted("bad float: integer part is required before decimal point", s.i, "missing integer part", tomlFloatHint)
+		case '_':
+			s.hinted("bad number: `_` must be surrounded by digits", s.i, "digits required before `_`", tomlIntHint)
+		default:
+			s.syntax("bad format: unknown value appeared", s.i, "here")
+		}
+		return
+	}
+	tok := rest[:n]
+	s.i = start + n
+	switch c := s.peek(); {
+	case c == '_' && (tok == "0" || tok == "+0" || tok == "-0"):
+		s.hinted("bad integer: leading zero is not allowed in decimal int", s.i, "leading zero", tomlIntHint)
+	case c == '_':
+		s.hinted("bad integer: `_` must be surrounded by digits", s.i, "invalid underscore", tomlIntHint)
+	case c == '0':
+		s.hinted("bad integer: leading zero", s.i-1, "leading zero is not allowed", tomlIntHint)
+	case isDigitByte(c):
+		s.hinted("bad integer: invalid digit after an integer", s.i, "this digit is not allowed", tomlIntHint)
+	case c == ':' || c == '-':
+		s.hinted("bad datetime: invalid format", s.i, "here", tomlDateHint)
+	case c == '.' || c == 'e' || c == 'E':
+		s.hinted("bad float: invalid format", s.i, "here", tomlFloatHint)
+	case tok == "0" && c == 'x':
+		s.syntax("toml::parse_hex_integer: invalid integer: hex_int must be like: 0xC0FFEE, 0xdead_beef", s.i+1, "expected hex [0-9a-fA-F]")
+	case tok == "0" && c == 'o':
+		s.syntax("toml::parse_oct_integer: invalid integer: oct_int must be like: 0o775, 0o04_44", s.i+1, "expected from `0` to `7`")
+	case tok == "0" && c == 'b':
+		s.syntax("toml::parse_bin_integer: invalid integer: bin_int must be like: 0b0101, 0b1111_0000", s.i+1, "expected 0 or 1")
+	}
+}
+
+// scanDigits returns the length of digits (as isDigit tells) with single
+// underscores between them at the start of s.
+func scanDigits(s string, isDigit func(byte) bool) int {
+	if s == "" || !isDigit(s[0]) {
+		return 0
+	}
+	n := 1
+	for n < len(s) {
+		if isDigit(s[n]) {
+			n++
+		} else if s[n] == '_' && n+1 < len(s) && isDigit(s[n+1]) {
+			n += 2
+		} else {
+			break
+		}
+	}
+	return n
+}
+
+// scanTOMLInt returns the length of a TOML integer at the start of s, or 0.
+func scanTOMLInt(s string) int {
+	for _, p := range []struct {
+		prefix string
+		digit  func(byte) bool
+	}{
+		{"0x", func(c byte) bool { return isDigitByte(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }},
+		{"0o", func(c byte) bool { return c >= '0' && c <= '7' }},
+		{"0b", func(c byte) bool { return c == '0' || c == '1' }},
+	} {
+		if strings.HasPrefix(s, p.prefix) {
+			if n := scanDigits(s[2:], p.digit); n > 0 {
+				return 2 + n
+			}
+		}
+	}
+	return scanDecInt(s)
+}
+
+// scanDecInt returns the length of a decimal integer (no leading zeros).
+func scanDecInt(s string) int {
+	sign := 0
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		sign = 1
+	}
+	switch {
+	case len(s) > sign && s[sign] >= '1' && s[sign] <= '9':
+		return sign + scanDigits(s[sign:], isDigitByte)
+	case len(s) > sign && s[sign] == '0':
+		return sign + 1
+	}
+	return 0
+}
+
+// scanTOMLFloat returns the length of a TOML float at the start of s, or 0.
+func scanTOMLFloat(s string) int {
+	sign := 0
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		sign = 1
+	}
+	if strings.HasPrefix(s[sign:], "inf") || strings.HasPrefix(s[sign:], "nan") {
+		return sign + 3
+	}
+	n := scanDecInt(s)
+	if n == 0 {
+		return 0
+	}
+	exp := func(i int) int { // the length of an exponent at s[i:]
+		if i >= len(s) || s[i] != 'e' && s[i] != 'E' {
+			return 0
+		}
+		j := i + 1
+		if j < len(s) && (s[j] == '+' || s[j] == '-') {
+			j++
+		}
+		if d := scanDigits(s[j:], isDigitByte); d > 0 {
+			return j + d - i
+		}
+		return 0
+	}
+	if n < len(s) && s[n] == '.' {
+		d := scanDigits(s[n+1:], isDigitByte)
+		if d == 0 {
+			return 0
+		}
+		n += 1 + d
+		return n + exp(n)
+	}
+	if e := exp(n); e > 0 {
+		return n + e
+	}
+	return 0
+}
+
+// lineString skips a one-line basic or literal string, with toml11's error
+// where it stops being one.
+func (s *tomlScan) lineString(q byte) {
+	title, msg := "toml::parse_basic_string: invalid string format", `expected "`
+	if q == '\'' {
+		title, msg = "toml::parse_literal_string: invalid string format", "expected '"
+	}
+	s.i++
+	for {
+		if s.eof() {
+			s.syntax(title, s.i, msg)
+			return
+		}
+		c := s.peek()
+		switch {
+		case c == q:
+			s.i++
+			return
+		case c < 0x20 && c != '\t' || c == 0x7F:
+			s.syntax(title, s.i, msg)
+			return
+		case c == '\\' && q == '"':
+			if !s.escape() {
+				s.syntax(title, s.i, msg)
+				return
+			}
+		default:
+			s.i++
+		}
+	}
+}
+
+// escape skips an escape sequence of a basic string, reporting false for
+// one toml11's scanner rejects.
+func (s *tomlScan) escape() bool {
+	if s.i+1 >= len(s.src) {
+		return false
+	}
+	switch c := s.src[s.i+1]; c {
+	case 'b', 't', 'n', 'f', 'r', '"', '\\':
+		s.i += 2
+		return true
+	case 'u', 'U':
+		n := 4
+		if c == 'U' {
+			n = 8
+		}
+		digits := s.src[s.i+2 : min(s.i+2+n, len(s.src))]
+		if len(digits) < n || strings.Trim(digits, "0123456789abcdefABCDEF") != "" {
+			return false
+		}
+		cp, _ := strconv.ParseUint(digits, 16, 64)
+		esc := s.src[s.i : s.i+2+n]
+		switch {
+		case cp >= 0xD800 && cp <= 0xDFFF:
+			s.codepointError("toml::parse_utf8_codepoint: [0xD800, 0xDFFF] is not a valid UTF-8", esc, "here")
+		case cp > 0x10FFFF:
+			s.codepointError("toml::parse_utf8_codepoint: input codepoint is too large.", esc, "must be in range [0x00, 0x10FFFF]")
+		}
+		s.i += 2 + n
+		return true
+	}
+	return false
+}
+
+// codepointError is toml11's error for an escape naming no character,
+// shown on the escape alone.
+func (s *tomlScan) codepointError(title, esc, msg string) {
+	e := newTOMLError(esc, title, region{1, len(esc) - 1}, msg)
+	e.text = strings.Replace(e.text, " --> fromTOML\n", " --> internal temporary\n", 1)
+	e.offset = s.i
+	s.syn = append(s.syn, e)
+	s.bad = true
 }
 
 func (s *tomlScan) array(start int) *tnode {
@@ -407,14 +712,21 @@ func (s *tomlScan) array(start int) *tnode {
 		if s.peek() == ']' {
 			break
 		}
+		at := s.i
 		e := s.value()
+		if s.bad && len(s.syn) > 0 && s.syn[len(s.syn)-1].offset == at && (s.peek() == ',' || s.peek() == '}') {
+			// toml11 cannot skip the bad value and stops the array there.
+			s.syn = append(s.syn, newTOMLError(s.src, "toml::parse_array: missing closing bracket `]`", region{at, 1}, "expected `]`, reached EOF"))
+		}
 		n.allTables = n.allTables && e.table
 		n.elems++
 		s.skipBlank(true)
 		if s.peek() == ',' {
 			s.i++
-		} else if s.peek() != ']' {
+		} else if s.eof() {
 			s.bad = true
+		} else if !s.bad && s.peek() != ']' {
+			s.syntax("toml::parse_array: expected value-separator `,` or closing `]`", s.i, "here")
 		}
 	}
 	s.i++
@@ -445,8 +757,14 @@ func (s *tomlScan) inlineTable(start int) *tnode {
 			} else if s.peek() == '}' {
 				s.i++
 				break
-			} else {
-				s.bad = true
+			} else if !s.bad {
+				// toml11 goes on at the closing brace.
+				s.syntax("toml::parse_inline_table: expected value-separator `,` or closing `}`", s.i, "here")
+				for !s.eof() && s.peek() != '}' && s.peek() != '\n' {
+					s.i++
+				}
+				s.bad = false
+				break
 			}
 		}
 	}
