@@ -32,6 +32,10 @@ type argParser struct {
 func newArgParser(e *env) *argParser {
 	p := &argParser{e: e, long: map[string]*flagDef{}, short: map[byte]*flagDef{}}
 	p.addCommon()
+	if e.isNix {
+		// CppNix parses the whole command line, then prints the version.
+		p.add("version", 0, 0, func([]string) error { e.showVersion = true; return nil })
+	}
 	return p
 }
 

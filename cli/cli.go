@@ -31,6 +31,10 @@ type env struct {
 	readOnlyMode bool
 	// noGCWarning silences the warning about results without --add-root.
 	noGCWarning bool
+	// isNix is set for the nix command, whose subcommands all take the
+	// --version of its main arguments; showVersion records that flag.
+	isNix       bool
+	showVersion bool
 }
 
 // Main runs the program with the given arguments and standard streams and returns

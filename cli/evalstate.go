@@ -95,6 +95,9 @@ func (e *env) newEvalState(s evalSetup) (*eval.State, error) {
 	}
 	st := eval.New(opts)
 	builtins.Install(st, builtins.Config{})
+	if err := st.Eval(st.AllowSearchPath); err != nil {
+		return nil, e.evalError(st, err)
+	}
 	return st, nil
 }
 

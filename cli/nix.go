@@ -16,6 +16,7 @@ import (
 // the leading words runs with the remaining arguments.
 func runNix(e *env) error {
 	args := e.args
+	e.isNix = true
 	p := newArgParser(e)
 	p.own = func([]string, int) (int, error) { return 0, nil } // no flags of its own
 	cmds := nixCommands()
@@ -23,9 +24,6 @@ func runNix(e *env) error {
 	for i := 0; i < len(args); {
 		a := args[i]
 		switch {
-		case a == "--version":
-			fmt.Fprintf(e.stdout, "nix (Nix) %s\n", Version)
-			return nil
 		case a == "--help" && len(words) == 0:
 			return nixHelp(e)
 		case strings.HasPrefix(a, "-") && len(words) == 0:
@@ -54,6 +52,10 @@ func runNix(e *env) error {
 		}
 	}
 	if len(words) == 0 {
+		if e.showVersion {
+			fmt.Fprintf(e.stdout, "nix (Nix) %s\n", Version)
+			return nil
+		}
 		return usagef("no subcommand specified")
 	}
 	if len(words) <= 2 && isCommandPrefix(cmds, words[:1]) {
@@ -93,6 +95,11 @@ func isCommandPrefix(cmds []nixCommand, words []string) bool {
 func (e *env) finishNixFlags() error {
 	if err := e.cfg.FinishFlags(); err != nil {
 		return err
+	}
+	if e.showVersion {
+		// --version anywhere on the command line, before the feature check.
+		fmt.Fprintf(e.stdout, "nix (Nix) %s\n", Version)
+		return &exitError{code: 0}
 	}
 	return e.requireNixCommand()
 }

@@ -24,11 +24,14 @@ type installableArgs struct {
 	expr  *string // --expr
 	file  *string // --file / -f
 	attrs []string
+	// outputsSpec parses ATTRPATH^OUTPUTS and "." (the whole value), as
+	// the installables of nix eval (whose outputs change nothing).
+	outputsSpec bool
 }
 
 func runNixEval(e *env, args []string) error {
 	var (
-		ia      installableArgs
+		ia      = installableArgs{outputsSpec: true}
 		ea      evalArgs
 		jsonOut bool
 		raw     bool
@@ -205,6 +208,19 @@ func (e *env) installableValue(st *eval.State, ia *installableArgs, getAutoArgs 
 	}
 	if len(ia.attrs) == 0 {
 		ia.attrs = []string{""}
+	}
+	if ia.outputsSpec {
+		attr := ia.attrs[0]
+		if i := strings.LastIndexByte(attr, '^'); i >= 0 {
+			if !outputsSpec.MatchString(attr[i+1:]) {
+				return nil, 0, fmt.Errorf("invalid extended outputs specifier '%s'", attr)
+			}
+			attr = attr[:i]
+		}
+		if attr == "." {
+			attr = ""
+		}
+		ia.attrs = []string{attr}
 	}
 	autoArgs, err := getAutoArgs()
 	if err != nil {

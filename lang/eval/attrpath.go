@@ -84,8 +84,12 @@ func (st *State) FindAlongAttrPath(path string, autoArgs *Attrs, v Value) (Value
 	return v, pos
 }
 
-// parseIndex parses an unsigned 32-bit list index as CppNix's string2Int<unsigned>.
+// parseIndex parses an unsigned 32-bit list index as CppNix's string2Int<unsigned>
+// (boost's lexical_cast, which takes a leading "+").
 func parseIndex(s string) (int, bool) {
+	if len(s) > 1 && s[0] == '+' && s[1] != '+' && s[1] != '-' {
+		s = s[1:]
+	}
 	n, err := strconv.ParseUint(s, 10, 32)
 	if err != nil {
 		return 0, false

@@ -76,7 +76,42 @@ func (st *State) FindFileIn(sp []SearchPathEntry, path string, pos token.Pos) Va
 // CppNix keeps in its corepkgs, such as fetchurl.nix).
 func (st *State) RegisterInternalFile(name, src string) { st.internalFiles[name] = src }
 
-func (st *State) resolveSearchPathEntry(p string) (string, bool) {
+// AllowSearchPath resolves the entries of the search path and allows them
+// in pure and restricted mode, as CppNix's evaluator does when it starts
+// (warning then of entries that do not exist).
+func (st *State) AllowSearchPath() {
+	if !st.PureEval && !st.RestrictEval {
+		return
+	}
+	for _, e := range st.SearchPath {
+		if !isPseudoURL(e.Path) {
+			st.resolveEntry(e.Path, true)
+		}
+	}
+}
+
+// isPseudoURL reports whether a search path entry names something to fetch
+// (CppNix's EvalSettings::isPseudoUrl).
+func isPseudoURL(s string) bool {
+	if strings.HasPrefix(s, "channel:") {
+		return true
+	}
+	scheme, _, ok := strings.Cut(s, "://")
+	if !ok {
+		return false
+	}
+	switch scheme {
+	case "http", "https", "file", "channel", "git", "s3", "ssh":
+		return true
+	}
+	return false
+}
+
+func (st *State) resolveSearchPathEntry(p string) (string, bool) { return st.resolveEntry(p, false) }
+
+// resolveEntry resolves a search path entry once, allowing it first when
+// allow is set.
+func (st *State) resolveEntry(p string, allow bool) (string, bool) {
 	if r, ok := st.searchResolved[p]; ok {
 		return r, r != ""
 	}
@@ -91,6 +126,9 @@ func (st *State) resolveSearchPathEntry(p string) (string, bool) {
 		abs = cwd + "/" + abs
 	}
 	abs = syntax.CanonPath(abs)
+	if allow {
+		st.AllowedPaths = append(st.AllowedPaths, abs)
+	}
 	if _, err := os.Stat(ospath.Native(abs)); err != nil {
 		st.Log("warning: Nix search path entry '" + p + "' does not exist, ignoring")
 		st.searchResolved[p] = ""
