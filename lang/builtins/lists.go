@@ -213,9 +213,136 @@ func primSort(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
 	return eval.MkList(out)
 }
 
-// stableSort is a merge sort calling less in the pattern of libstdc++'s
-// std::stable_sort for small inputs (insertion sort), so that comparators with
-// side effects (traces, errors) behave alike.
+// stableSort is libstdc++'s std::stable_sort (with its temporary buffer of
+// half the length, as it gets it): both halves merge-sorted in the buffer from
+// insertion-sorted chunks of 7, then merged. It calls less on the same pairs in
+// the same order, so that comparators with side effects (traces, errors) and
+// comparators that are no strict weak ordering give CppNix's results.
 func stableSort(a []eval.Value, less func(a, b eval.Value) bool) {
-	sort.SliceStable(a, func(i, j int) bool { return less(a[i], a[j]) })
+	if len(a) == 0 {
+		return
+	}
+	buf := make([]eval.Value, (len(a)+1)/2)
+	mid := len(buf)
+	mergeSortWithBuffer(a[:mid], buf, less)
+	mergeSortWithBuffer(a[mid:], buf, less)
+	// __merge_adaptive: the shorter half goes to the buffer.
+	if mid <= len(a)-mid {
+		n := copy(buf, a[:mid])
+		moveMergeForward(buf[:n], a[mid:], a, less)
+	} else {
+		n := copy(buf, a[mid:])
+		moveMergeBackward(a[:mid], buf[:n], a, less)
+	}
+}
+
+// sortChunk is libstdc++'s _S_chunk_size.
+const sortChunk = 7
+
+// mergeSortWithBuffer is libstdc++'s __merge_sort_with_buffer.
+func mergeSortWithBuffer(a, buf []eval.Value, less func(a, b eval.Value) bool) {
+	n := len(a)
+	for i := 0; i < n; i += sortChunk {
+		insertionSort(a[i:min(i+sortChunk, n)], less)
+	}
+	buf = buf[:n]
+	for step := sortChunk; step < n; step *= 4 {
+		mergeSortLoop(a, buf, step, less)
+		mergeSortLoop(buf, a, 2*step, less)
+	}
+}
+
+// mergeSortLoop is libstdc++'s __merge_sort_loop: it merges the runs of
+// step elements of src pairwise into dst.
+func mergeSortLoop(src, dst []eval.Value, step int, less func(a, b eval.Value) bool) {
+	i, out := 0, 0
+	for len(src)-i >= 2*step {
+		out += moveMerge(src[i:i+step], src[i+step:i+2*step], dst[out:], less)
+		i += 2 * step
+	}
+	s := min(len(src)-i, step)
+	moveMerge(src[i:i+s], src[i+s:], dst[out:], less)
+}
+
+// moveMerge is libstdc++'s __move_merge; it returns the number written.
+func moveMerge(x, y, dst []eval.Value, less func(a, b eval.Value) bool) int {
+	i, j, k := 0, 0, 0
+	for i < len(x) && j < len(y) {
+		if less(y[j], x[i]) {
+			dst[k] = y[j]
+			j++
+		} else {
+			dst[k] = x[i]
+			i++
+		}
+		k++
+	}
+	k += copy(dst[k:], x[i:])
+	k += copy(dst[k:], y[j:])
+	return k
+}
+
+// moveMergeForward is libstdc++'s __move_merge_adaptive: x (in the buffer)
+// and y (the end of dst) merged into dst from its start.
+func moveMergeForward(x, y, dst []eval.Value, less func(a, b eval.Value) bool) {
+	i, j, k := 0, 0, 0
+	for i < len(x) && j < len(y) {
+		if less(y[j], x[i]) {
+			dst[k] = y[j]
+			j++
+		} else {
+			dst[k] = x[i]
+			i++
+		}
+		k++
+	}
+	copy(dst[k:], x[i:])
+}
+
+// moveMergeBackward is libstdc++'s __move_merge_adaptive_backward: x (the
+// start of dst) and y (in the buffer) merged into dst from its end.
+func moveMergeBackward(x, y, dst []eval.Value, less func(a, b eval.Value) bool) {
+	if len(x) == 0 {
+		copy(dst[len(dst)-len(y):], y)
+		return
+	}
+	if len(y) == 0 {
+		return
+	}
+	i, j, k := len(x)-1, len(y)-1, len(dst)
+	for {
+		k--
+		if less(y[j], x[i]) {
+			dst[k] = x[i]
+			if i == 0 {
+				copy(dst[k-j-1:k], y[:j+1])
+				return
+			}
+			i--
+		} else {
+			dst[k] = y[j]
+			if j == 0 {
+				return
+			}
+			j--
+		}
+	}
+}
+
+// insertionSort is libstdc++'s __insertion_sort.
+func insertionSort(a []eval.Value, less func(a, b eval.Value) bool) {
+	for i := 1; i < len(a); i++ {
+		v := a[i]
+		if less(v, a[0]) {
+			copy(a[1:i+1], a[:i])
+			a[0] = v
+			continue
+		}
+		j := i
+		for j > 0 && less(v, a[j-1]) {
+			a[j] = a[j-1]
+			j--
+		}
+		a[j] = v
+	}
 }
