@@ -4,6 +4,7 @@ package builtins
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/syntax"
@@ -45,6 +46,18 @@ var attrBuiltins = []def{
 		at := a.Get(st.Sym(name))
 		if at == nil {
 			return eval.Null
+		}
+		// CppNix's built-in Nix files are source paths of an internal
+		// accessor: <nix/derivation-internal.nix> is the file
+		// "/derivation-internal.nix".
+		if p := st.Files.Position(at.Pos); p.IsValid() && p.File.Kind() == token.OriginInternal {
+			if rest, ok := strings.CutPrefix(p.File.Name(), "<nix/"); ok && strings.HasSuffix(rest, ">") {
+				b := eval.NewAttrsBuilder(3)
+				b.Add(st.Sym("column"), token.NoPos, eval.MkInt(int64(p.Column)))
+				b.Add(st.Sym("file"), token.NoPos, eval.MkString("/"+strings.TrimSuffix(rest, ">")))
+				b.Add(st.Sym("line"), token.NoPos, eval.MkInt(int64(p.Line)))
+				return b.Finish()
+			}
 		}
 		return st.MkPos(at.Pos)
 	}},

@@ -1,29 +1,10 @@
-# <nix/fetchurl.nix>: downloads one file with the fetcher built into Nix (the
-# "builtin:fetchurl" builder), without any package from the store. Bootstrap
-# code (nixpkgs' stdenv bootstrap tools) imports it.
-#
-# The result is a fixed-output derivation. Its attributes are exactly those
-# CppNix's own fetchurl.nix gives, so that the .drv files and output paths are
-# the same: do not add, rename or reorder anything that reaches `derivation`.
-#
-# The expected hash is `hash` (SRI, with its algorithm), else the first of
-# the legacy sha512, sha1 and md5 arguments that is not empty, else sha256.
-# With `unpack` or `executable` the output is hashed as a NAR.
-
-let
-  # The first legacy hash given, else sha256 (which may be empty).
-  legacyHash =
-    candidates: fallback:
-    if candidates == [ ] then
-      fallback
-    else if (builtins.head candidates).value != "" then
-      builtins.head candidates
-    else
-      legacyHash (builtins.tail candidates) fallback;
-in
 
 {
+  system ? "", # obsolete
   url,
+  # The file's top keeps the layout of CppNix's fetchurl.nix (an empty first
+  # line, the function at 2:1, `system` then `url`), as argument errors show
+  # those lines; the description is at the end of the file.
   name ? baseNameOf (toString url),
   hash ? "",
   md5 ? "",
@@ -31,28 +12,20 @@ in
   sha256 ? "",
   sha512 ? "",
   outputHash ?
-    if hash != "" then
-      hash
-    else
-      (legacyHash [
-        { algo = "sha512"; value = sha512; }
-        { algo = "sha1"; value = sha1; }
-        { algo = "md5"; value = md5; }
-      ] { algo = "sha256"; value = sha256; }).value,
+    if hash != "" then hash
+    else if sha512 != "" then sha512
+    else if sha1 != "" then sha1
+    else if md5 != "" then md5
+    else sha256,
   outputHashAlgo ?
-    if hash != "" then
-      ""
-    else
-      (legacyHash [
-        { algo = "sha512"; value = sha512; }
-        { algo = "sha1"; value = sha1; }
-        { algo = "md5"; value = md5; }
-      ] { algo = "sha256"; value = sha256; }).algo,
+    if hash != "" then ""
+    else if sha512 != "" then "sha512"
+    else if sha1 != "" then "sha1"
+    else if md5 != "" then "md5"
+    else "sha256",
   executable ? false,
   unpack ? false,
   impure ? false,
-  # Ignored: the fetcher runs inside Nix, whatever the platform.
-  system ? "",
 }:
 
 let
@@ -70,3 +43,16 @@ let
   expected = if impure then { __impure = true; } else { inherit outputHash outputHashAlgo; };
 in
 derivation (fetch // expected)
+
+# <nix/fetchurl.nix>: downloads one file with the fetcher built into Nix (the
+# "builtin:fetchurl" builder), without any package from the store. Bootstrap
+# code (nixpkgs' stdenv bootstrap tools) imports it.
+#
+# The result is a fixed-output derivation. Its attributes are exactly those
+# CppNix's own fetchurl.nix gives, so that the .drv files and output paths are
+# the same: do not add, rename or reorder anything that reaches `derivation`.
+#
+# The expected hash is `hash` (SRI, with its algorithm), else the first of
+# the legacy sha512, sha1 and md5 arguments that is not empty, else sha256.
+# With `unpack` or `executable` the output is hashed as a NAR. `system` is
+# ignored: the fetcher runs inside Nix, whatever the platform.
