@@ -33,8 +33,14 @@ func newArgParser(e *env) *argParser {
 	p := &argParser{e: e, long: map[string]*flagDef{}, short: map[byte]*flagDef{}}
 	p.addCommon()
 	if e.isNix {
-		// CppNix parses the whole command line, then prints the version.
+		// The flags of the nix command's main arguments, valid after the
+		// subcommand too. CppNix parses the whole command line, then prints
+		// the version.
 		p.add("version", 0, 0, func([]string) error { e.showVersion = true; return nil })
+		noop := func([]string) error { return nil }
+		p.add("print-build-logs", 'L', 0, func([]string) error { e.printBuildLogs = true; return nil })
+		p.add("offline", 0, 0, noop)
+		p.add("refresh", 0, 0, noop)
 	}
 	return p
 }
@@ -69,6 +75,7 @@ func (p *argParser) addCommon() {
 	p.add("log-format", 0, 1, func(v []string) error {
 		switch v[0] {
 		case "raw", "raw-with-logs", "internal-json", "bar", "bar-with-logs":
+			p.e.logFormat = v[0]
 			return nil
 		}
 		return fmt.Errorf("option 'log-format' has an invalid value '%s'", v[0])
@@ -106,18 +113,11 @@ func (p *argParser) parse(args []string) error {
 	dashDash := false
 	for i := 0; i < len(args); {
 		arg := args[i]
-		if !dashDash && len(arg) > 2 && arg[0] == '-' && arg[1] != '-' && isAlpha(arg[1]) {
-			exp := []string{"-" + arg[1:2]}
-			for j := 2; j < len(arg); j++ {
-				if isAlpha(arg[j]) {
-					exp = append(exp, "-"+arg[j:j+1])
-				} else {
-					exp = append(exp, arg[j:])
-					break
-				}
+		if !dashDash {
+			if exp := expandShortFlags(arg); exp != nil {
+				args = append(args[:i], append(exp, args[i+1:]...)...)
+				arg = args[i]
 			}
-			args = append(args[:i], append(exp, args[i+1:]...)...)
-			arg = args[i]
 		}
 		if !dashDash && arg == "--" {
 			dashDash = true
@@ -145,6 +145,25 @@ func (p *argParser) parse(args []string) error {
 		i += n
 	}
 	return nil
+}
+
+// expandShortFlags splits a compound short option such as -vvE or -j4 into
+// its flags (and the value glued to the last one), as CppNix does; nil when
+// arg is not one.
+func expandShortFlags(arg string) []string {
+	if len(arg) <= 2 || arg[0] != '-' || arg[1] == '-' || !isAlpha(arg[1]) {
+		return nil
+	}
+	exp := []string{"-" + arg[1:2]}
+	for j := 2; j < len(arg); j++ {
+		if isAlpha(arg[j]) {
+			exp = append(exp, "-"+arg[j:j+1])
+		} else {
+			exp = append(exp, arg[j:])
+			break
+		}
+	}
+	return exp
 }
 
 func isAlpha(c byte) bool { return c < 128 && unicode.IsLetter(rune(c)) }

@@ -59,8 +59,12 @@ func (e *env) legacyLogger(lf buildLogFlags) *buildLogger {
 func (e *env) nixLogger(lf buildLogFlags) *buildLogger {
 	format := lf.format
 	if format == "" {
+		format = e.logFormat // given before the subcommand
+	}
+	if format == "" {
 		format = "bar"
 	}
+	lf.buildLogs = lf.buildLogs || e.printBuildLogs
 	if lf.buildLogs && format == "bar" {
 		format = "bar-with-logs"
 	}

@@ -35,6 +35,10 @@ type env struct {
 	// --version of its main arguments; showVersion records that flag.
 	isNix       bool
 	showVersion bool
+	// printBuildLogs and logFormat are -L and --log-format given where the
+	// command does not take them itself (before a nix subcommand).
+	printBuildLogs bool
+	logFormat      string
 }
 
 // Main runs the program with the given arguments and standard streams and returns

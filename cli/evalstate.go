@@ -71,6 +71,10 @@ func (e *env) newEvalState(s evalSetup) (*eval.State, error) {
 	if e.log.level >= lvlTalkative {
 		opts.Talk = func(msg string) { e.log.errorMsg(msg) }
 	}
+	if e.log.level >= lvlChatty {
+		opts.Chatty = func(msg string) { e.log.errorMsg(msg) }
+	}
+	opts.HashOnly = s.readOnly || e.readOnlyMode
 	if !opts.PureEval {
 		var elems []string
 		if s.args != nil {

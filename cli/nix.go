@@ -17,12 +17,21 @@ import (
 func runNix(e *env) error {
 	args := e.args
 	e.isNix = true
+
 	p := newArgParser(e)
 	p.own = func([]string, int) (int, error) { return 0, nil } // no flags of its own
 	cmds := nixCommands()
 	var words []string
 	for i := 0; i < len(args); {
 		a := args[i]
+		if len(words) == 0 {
+			// Compound short options (-vv) before the subcommand; its own
+			// parser expands the rest.
+			if exp := expandShortFlags(a); exp != nil {
+				args = append(append(append([]string(nil), args[:i]...), exp...), args[i+1:]...)
+				a = args[i]
+			}
+		}
 		switch {
 		case a == "--help" && len(words) == 0:
 			return nixHelp(e)

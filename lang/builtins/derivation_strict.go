@@ -135,6 +135,9 @@ func (b *drvBuilder) build(attrs *eval.Attrs) eval.Value {
 		b.inputAddressedOutputs()
 	}
 	drvPath := b.cache.write(b.drv)
+	if st := b.st; st.Chatty != nil {
+		st.Chatty("instantiated '" + b.drv.Name + "' -> '" + b.cache.dir.Path(drvPath) + "'")
+	}
 	return b.result(drvPath)
 }
 

@@ -333,7 +333,7 @@ func addPathToStore(st *eval.State, pos token.Pos, a addPathArgs) string {
 	}
 	src := resolveSymlinks(st, a.path, resolveFull)
 	mustLstatForCopy(st, src, a.recursive)
-	dst, err := st.Store.AddPath(a.name, ospath.Native(src), a.recursive, pathFilter(st, pos, a.filter))
+	dst, err := st.FetchToStore(a.name, src, a.recursive, pathFilter(st, pos, a.filter))
 	if err != nil {
 		st.Errorf(eval.EvalError, token.NoPos, "%s", fsErrorMessage(err))
 	}

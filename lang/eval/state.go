@@ -49,6 +49,12 @@ type Options struct {
 	// Talk receives CppNix's talkative messages ("evaluating file ..."), which
 	// it shows with -v; nil drops them.
 	Talk func(msg string)
+	// Chatty receives CppNix's chatty messages ("copied source ...",
+	// "instantiated ..."), which it shows with -vv; nil drops them.
+	Chatty func(msg string)
+	// HashOnly says that the store only computes paths (CppNix's
+	// readOnlyMode), for the messages of FetchToStore.
+	HashOnly bool
 	// Getenv reads environment variables (builtins.getEnv); defaults to os.Getenv.
 	Getenv func(string) string
 	// AllowedPaths are readable in restricted mode.
@@ -392,6 +398,8 @@ func (st *State) EvalFile(path string) Value {
 		return v
 	}
 	if st.Talk != nil {
+		// CppNix resolves the path, which checks access, before it talks.
+		st.CheckPathAllowed(path)
 		st.Talk("evaluating file '" + resolved + "'")
 	}
 	n, ok := st.fileParse[resolved]
@@ -464,6 +472,7 @@ func (st *State) ScopedImport(scopeAttrs *Attrs, path string) Value {
 		*env.slot(i) = a.Value
 	}
 	if st.Talk != nil {
+		st.CheckPathAllowed(path)
 		st.Talk("evaluating file '" + path + "'")
 	}
 	n := st.parseFileOrThrow(resolved, resolved != path, sc)

@@ -45,16 +45,32 @@ func (st *State) CopyPathToStore(ctx *Context, path string) string {
 		}
 		name := path[strings.LastIndexByte(path, '/')+1:]
 		var err error
-		dst, err = st.Store.AddPath(name, ospath.Native(path), true, nil)
+		dst, err = st.FetchToStore(name, path, true, nil)
 		if err != nil {
 			st.Errorf(EvalError, token.NoPos, "%s", err.Error())
 		}
 		st.srcToStore[path] = dst
+		if st.Chatty != nil {
+			st.Chatty("copied source '" + path + "' -> '" + dst + "'")
+		}
 	}
 	if ctx != nil {
 		*ctx = ctx.Add(dst)
 	}
 	return dst
+}
+
+// FetchToStore adds the file or directory at path (a Nix path) to the store,
+// as CppNix's fetchToStore, which says what it does at the chatty level.
+func (st *State) FetchToStore(name, path string, recursive bool, filter func(path, typ string) bool) (string, error) {
+	if st.Chatty != nil {
+		if st.HashOnly {
+			st.Chatty("hashing '" + path + "'...")
+		} else {
+			st.Chatty("copying '" + path + "' to the store...")
+		}
+	}
+	return st.Store.AddPath(name, ospath.Native(path), recursive, filter)
 }
 
 // syscallMessage renders an OS error as strerror does.
