@@ -43,14 +43,10 @@ func fromTOML(st *eval.State, src string) (eval.Value, error) {
 		if at >= len(src)-1 {
 			at = len(src)
 		}
+		// The walk's syntax errors are toml11's (the parser's messages
+		// are not, and it may stop elsewhere).
 		if scanErr != nil && scanErr.syntax {
-			// The walk's syntax errors are toml11's; the parser may
-			// stop a little further on the same line.
-			if nl := strings.IndexByte(src[max(0, min(at, len(src))):], '\n'); nl >= 0 && at >= 0 {
-				at += nl
-			} else {
-				at = len(src)
-			}
+			return nil, scanErr
 		}
 		if scanErr != nil && scanErr.offset <= at {
 			return nil, scanErr

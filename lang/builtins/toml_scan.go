@@ -42,6 +42,8 @@ type tomlScan struct {
 	// the next line after one.
 	syn   []*tomlError
 	keyAt int // where key found no simple key after a dot, or -1
+	// resume, if not -1, is where to go on after a syntax error.
+	resume int
 
 	root, cur *tnode
 }
@@ -50,7 +52,7 @@ type tomlScan struct {
 // markers (unchanged when it has none), the dates, the marker prefix, and
 // the first error toml11 would report that the walk can see.
 func scanTOML(src string) (string, []tomlDatetime, string, *tomlError) {
-	s := &tomlScan{src: src, root: &tnode{table: true, fmt: fmtExplicit}}
+	s := &tomlScan{src: src, root: &tnode{table: true, fmt: fmtExplicit}, resume: -1}
 	s.cur = s.root
 	if mayHoldDatetime(src) {
 		s.marker = unusedMarker(src)
@@ -141,8 +143,12 @@ func (s *tomlScan) document() {
 			return // an error only the parser reports
 		}
 		// As toml11, go on after a syntax error at the next line.
-		for !s.eof() && s.peek() != '\n' {
-			s.i++
+		if s.resume >= 0 {
+			s.i, s.resume = s.resume, -1
+		} else {
+			for !s.eof() && s.peek() != '\n' {
+				s.i++
+			}
 		}
 		s.bad = false
 	}
@@ -191,7 +197,7 @@ func (s *tomlScan) endOfLine(header bool) {
 	if s.peek() == '#' {
 		s.comment()
 	}
-	if s.peek() == '\r' {
+	if s.peek() == '\r' && strings.HasPrefix(s.src[s.i:], "\r\n") {
 		s.i++
 	}
 	if !s.eof() && s.peek() != '\n' {
@@ -437,7 +443,7 @@ func (s *tomlScan) value() *tnode {
 	switch c := s.peek(); c {
 	case '"', '\'':
 		if strings.HasPrefix(s.src[s.i:], strings.Repeat(string(c), 3)) {
-			s.str()
+			s.mlString(c)
 		} else {
 			s.lineString(c)
 		}
@@ -467,7 +473,7 @@ func (s *tomlScan) value() *tnode {
 	case 0, '\n', '\r', '#', ',', ']', '}':
 		s.syntax("bad format: unknown value appeared", s.i, "here")
 	default:
-		if n := matchDatetime(s.src[s.i:]); n > 0 && isValueEnd(s.src[s.i+n:]) {
+		if n := matchDatetime(s.src[s.i:]); n > 0 && (isValueEnd(s.src[s.i+n:]) || !strings.ContainsRune("0123456789-:.+_", rune(s.src[s.i+n]))) {
 			s.datetime(n)
 			break
 		}
@@ -661,6 +667,87 @@ func (s *tomlScan) lineString(q byte) {
 	}
 }
 
+// mlString skips a multi-line basic or literal string, with toml11's errors;
+// after one, toml11 goes on at the line after the string's start.
+func (s *tomlScan) mlString(q byte) {
+	title, msg := "toml::parse_ml_basic_string: invalid string format", `expected """`
+	if q == '\'' {
+		title, msg = "toml::parse_ml_literal_string: invalid string format", "expected '''"
+	}
+	resume := len(s.src)
+	if nl := strings.IndexByte(s.src[s.i:], '\n'); nl >= 0 {
+		resume = s.i + nl + 1
+	}
+	s.i += 3
+	for {
+		if s.eof() {
+			s.eofError(title, msg)
+			s.resume = resume
+			return
+		}
+		c := s.peek()
+		switch {
+		case c == q && strings.HasPrefix(s.src[s.i:], strings.Repeat(string(q), 3)):
+			for n := 0; n < 5 && s.peek() == q; n++ {
+				s.i++
+			}
+			return
+		case c == '\n' || c == '\t' || c == '\r' && strings.HasPrefix(s.src[s.i:], "\r\n"):
+			s.i++
+		case c < 0x20 || c == 0x7F:
+			s.syntax(title, s.i, msg)
+			s.resume = resume
+			return
+		case c == '\\' && q == '"':
+			j := s.i + 1
+			for j < len(s.src) && (s.src[j] == ' ' || s.src[j] == '\t') {
+				j++
+			}
+			if j < len(s.src) && (s.src[j] == '\n' || strings.HasPrefix(s.src[j:], "\r\n")) {
+				s.i = j // a line-ending backslash
+				continue
+			}
+			if !s.escape() {
+				s.syntax(title, s.i, msg)
+				s.resume = resume
+				return
+			}
+		default:
+			s.i++
+		}
+	}
+}
+
+// eofError records toml11's error for a value cut short by the end of the
+// document, which it shows oddly: the last line with a mark after it, then
+// the whole document as one line (line feeds written out) under a mark as
+// long as its first line.
+func (s *tomlScan) eofError(title, msg string) {
+	d := strings.TrimSuffix(s.src, "\n")
+	lines := strings.Split(d, "\n")
+	n := len(lines)
+	lnw := len(strconv.Itoa(n + 1))
+	pad := strings.Repeat(" ", lnw+1)
+	show := func(l string) string {
+		var sb strings.Builder
+		for i := 0; i < len(l); i++ {
+			sb.WriteString(showTOMLChar(l[i]))
+		}
+		return sb.String()
+	}
+	num := func(k int) string {
+		v := strconv.Itoa(k)
+		return " " + strings.Repeat(" ", lnw-len(v)) + v + " | "
+	}
+	text := "[error] " + title + "\n --> fromTOML\n" + pad + " |\n" +
+		num(n) + show(lines[n-1]) + "\n" +
+		pad + " | " + strings.Repeat(" ", len(lines[n-1])) + "--\n" +
+		num(n+1) + show(d) + "\n" +
+		pad + " | " + strings.Repeat("^", len(lines[0])+1) + "-- " + msg + "\n"
+	s.syn = append(s.syn, &tomlError{text: text, offset: len(s.src)})
+	s.bad = true
+}
+
 // escape skips an escape sequence of a basic string, reporting false for
 // one toml11's scanner rejects.
 func (s *tomlScan) escape() bool {
@@ -709,6 +796,10 @@ func (s *tomlScan) array(start int) *tnode {
 	n := &tnode{array: true, allTables: true}
 	for !s.bad {
 		s.skipBlank(true)
+		if s.eof() {
+			s.eofError("toml::parse_array: missing closing bracket `]`", "expected `]`, reached EOF")
+			break
+		}
 		if s.peek() == ']' {
 			break
 		}
@@ -724,6 +815,9 @@ func (s *tomlScan) array(start int) *tnode {
 		if s.peek() == ',' {
 			s.i++
 		} else if s.eof() {
+			if !s.bad {
+				s.eofError("toml::parse_array: missing closing bracket `]`", "expected `]`, reached EOF")
+			}
 			s.bad = true
 		} else if !s.bad && s.peek() != ']' {
 			s.syntax("toml::parse_array: expected value-separator `,` or closing `]`", s.i, "here")
@@ -744,7 +838,19 @@ func (s *tomlScan) inlineTable(start int) *tnode {
 	} else {
 		for !s.bad {
 			s.skipBlank(false)
+			before := len(s.syn)
 			s.keyValue(n)
+			if s.bad {
+				// toml11 skips the bad pair; at the end of the line it
+				// finds no closing brace.
+				if len(s.syn) > before {
+					if off := s.syn[len(s.syn)-1].offset; off >= len(s.src) || s.src[off] == '\n' || s.src[off] == '\r' {
+						s.syn = append(s.syn, newTOMLError(s.src, "toml::parse_inline_table: missing closing bracket `}`",
+							region{off, 1}, "expected `}`, reached line end"))
+					}
+				}
+				break
+			}
 			s.skipBlank(false)
 			if s.peek() == ',' {
 				s.i++
