@@ -4,6 +4,7 @@
 package eval
 
 import (
+	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
 )
 
@@ -126,7 +127,7 @@ func (st *State) callLambda(l *Lambda, arg Value, pos token.Pos) Value {
 			} else {
 				if f.def == nil {
 					st.throw(&Error{Kind: TypeError, Pos: fn.p,
-						Msg: "function '" + st.lambdaNameBare(fn) + "' called without required argument '" + st.Symbols.Name(f.name) + "'",
+						Msg: "function '" + st.lambdaNameBare(fn) + "' called without required argument '" + syntax.Identifier(st.Symbols.Name(f.name)) + "'",
 						own: []Trace{{Pos: pos, Msg: "from call site"}}})
 				}
 				*env.slot(displ) = st.lazy(f.def, env)
@@ -141,7 +142,7 @@ func (st *State) callLambda(l *Lambda, arg Value, pos token.Pos) Value {
 						names[i] = st.Symbols.Name(f.name)
 					}
 					st.throw(&Error{Kind: TypeError, Pos: fn.p,
-						Msg:         "function '" + st.lambdaNameBare(fn) + "' called with unexpected argument '" + st.Symbols.Name(a.Name) + "'",
+						Msg:         "function '" + st.lambdaNameBare(fn) + "' called with unexpected argument '" + syntax.Identifier(st.Symbols.Name(a.Name)) + "'",
 						own:         []Trace{{Pos: pos, Msg: "from call site"}},
 						Suggestions: bestMatches(names, st.Symbols.Name(a.Name))})
 				}

@@ -441,7 +441,7 @@ func (n *attrsNode) eval(st *State, env *Env) Value {
 		sym := st.Symbols.Intern(s)
 		for _, a := range list {
 			if a.Name == sym {
-				st.Errorf(EvalError, d.pos, "dynamic attribute '%s' already defined at %s", s, st.Files.Position(a.Pos))
+				st.Errorf(EvalError, d.pos, "dynamic attribute '%s' already defined at %s", syntax.Identifier(s), st.Files.Position(a.Pos))
 			}
 		}
 		list = append(list, Attr{Name: sym, Pos: d.pos, Value: st.lazy(d.value, dynEnv)})
