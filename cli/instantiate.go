@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -13,6 +14,9 @@ import (
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
+	"github.com/nixgo/nixgo/store"
+	"github.com/nixgo/nixgo/store/dummy"
+	"github.com/nixgo/nixgo/store/stores"
 )
 
 // instantiateArgs are nix-instantiate's options.
@@ -31,7 +35,6 @@ type instantiateArgs struct {
 	gcRoot    string
 	eval      evalArgs
 	showHelp  bool
-	showVer   bool
 }
 
 func runInstantiate(e *env) error {
@@ -45,7 +48,9 @@ func runInstantiate(e *env) error {
 		case "--help":
 			a.showHelp = true
 		case "--version":
-			a.showVer = true
+			// Printed at once, as CppNix's LegacyArgs do.
+			fmt.Fprintf(e.stdout, "nix-instantiate (Nix) %s\n", Version)
+			return 0, &exitError{code: 0}
 		case "-":
 			a.readStdin = true
 		case "--expr", "-E":
@@ -101,10 +106,6 @@ func runInstantiate(e *env) error {
 		fmt.Fprint(e.stdout, instantiateHelp)
 		return nil
 	}
-	if a.showVer {
-		fmt.Fprintf(e.stdout, "nix-instantiate (Nix) %s\n", Version)
-		return nil
-	}
 	setup := evalSetup{args: &a.eval, readOnly: a.evalOnly && !a.readWrite}
 	if !setup.readOnly {
 		// Instantiation writes .drv files and sources to the store.
@@ -115,7 +116,11 @@ func runInstantiate(e *env) error {
 		defer es.Close()
 		setup.store = es
 	} else {
-		setup.store = e.readOnlyEvalStore()
+		ro, err := e.evalOnlyStore(a.eval.evalStore)
+		if err != nil {
+			return err
+		}
+		setup.store = ro
 	}
 	st, err := e.newEvalState(setup)
 	if err != nil {
@@ -184,6 +189,38 @@ func runInstantiate(e *env) error {
 	}
 	e.writeHeapProfile(st)
 	return nil
+}
+
+// evalOnlyStore is the store of nix-instantiate --eval: paths are only
+// computed, in the directory of the store chosen with --eval-store or
+// --store, which CppNix opens all the same (creating a local store). The
+// default store is not opened (nixgo may not reach it: a daemon).
+func (e *env) evalOnlyStore(evalStoreURL string) (eval.Store, error) {
+	dir := e.cfg.Dirs().StoreDir
+	open := func(url string) error {
+		s, err := stores.Open(context.Background(), url, e.storeOptions())
+		var pe *store.ParseError
+		if errors.As(err, &pe) {
+			return usagef("%s", pe.Msg)
+		}
+		if err != nil {
+			return err
+		}
+		dir = string(s.Dir())
+		s.Close()
+		return nil
+	}
+	if url := e.cfg.String("store"); url != "auto" {
+		if err := open(url); err != nil {
+			return nil, err
+		}
+	}
+	if evalStoreURL != "" {
+		if err := open(evalStoreURL); err != nil {
+			return nil, err
+		}
+	}
+	return readOnlyStore{dummy.New(dir)}, nil
 }
 
 // lookupFileArg resolves a file argument: <p> through the search path, else a

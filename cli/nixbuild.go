@@ -40,7 +40,7 @@ func runNixBuild(e *env) error {
 	p.addLegacy()
 	p.addEval(&a.eval)
 	p.addLogFlags(&a.log, false)
-	showHelp, showVersion := false, false
+	showHelp := false
 	p.own = func(args []string, i int) (int, error) {
 		arg := args[i]
 		need := func() (string, error) {
@@ -53,7 +53,9 @@ func runNixBuild(e *env) error {
 		case "--help":
 			showHelp = true
 		case "--version":
-			showVersion = true
+			// Printed at once, as CppNix's LegacyArgs do.
+			fmt.Fprintf(e.stdout, "nix-build (Nix) %s\n", Version)
+			return 0, &exitError{code: 0}
 		case "--add-drv-link", "--indirect":
 		case "--no-out-link", "--no-link":
 			a.noOutLink = true
@@ -103,10 +105,6 @@ func runNixBuild(e *env) error {
 	}
 	if showHelp {
 		fmt.Fprint(e.stdout, nixBuildHelp)
-		return nil
-	}
-	if showVersion {
-		fmt.Fprintf(e.stdout, "nix-build (Nix) %s\n", Version)
 		return nil
 	}
 	ctx, cancel := buildContext()

@@ -19,6 +19,14 @@ import (
 // valid; none is, as on a store that holds nothing the evaluation needs.
 type readOnlyStore struct{ eval.Store }
 
+// StoreDir is the directory the paths are computed in.
+func (s readOnlyStore) StoreDir() string {
+	if d, ok := s.Store.(interface{ StoreDir() string }); ok {
+		return d.StoreDir()
+	}
+	return ""
+}
+
 func (e *env) readOnlyEvalStore() eval.Store {
 	return readOnlyStore{dummy.New(e.cfg.Dirs().StoreDir)}
 }

@@ -27,18 +27,18 @@ func (s storeLogger) Log(level store.Level, msg string) {
 // openStore opens the store named by the `store` setting, as CppNix's
 // openStore(). Store URI and parameter errors are usage errors.
 func (e *env) openStore(ctx context.Context) (store.Store, error) {
-	cwd, _ := os.Getwd()
-	s, err := stores.Open(ctx, e.cfg.String("store"), stores.Options{
-		Config: e.cfg,
-		Getenv: e.getenv,
-		Cwd:    cwd,
-		Log:    storeLogger{e.log},
-	})
+	s, err := stores.Open(ctx, e.cfg.String("store"), e.storeOptions())
 	var pe *store.ParseError
 	if errors.As(err, &pe) {
 		return nil, usagef("%s", pe.Msg)
 	}
 	return s, err
+}
+
+// storeOptions are the options of opening a store.
+func (e *env) storeOptions() stores.Options {
+	cwd, _ := os.Getwd()
+	return stores.Options{Config: e.cfg, Getenv: e.getenv, Cwd: cwd, Log: storeLogger{e.log}}
 }
 
 // openEvalStore opens the store for an evaluation that may write to it
