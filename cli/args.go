@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/nixgo/nixgo/format/ospath"
 )
 
 // flagDef is a flag with a fixed number of values.
@@ -243,7 +245,12 @@ func (p *argParser) addEval(a *evalArgs) {
 	p.add("arg-from-stdin", 0, 1, func(v []string) error { a.set(autoArg{v[0], "stdin", ""}); return nil })
 	p.add("include", 'I', 1, func(v []string) error { a.include = append(a.include, v[0]); return nil })
 	p.add("impure", 0, 0, func([]string) error { a.impure = true; return p.e.cfg.Set("pure-eval", "false") })
-	p.add("override-flake", 0, 2, func([]string) error { return nil })
+	// nixgo has no flakes: a flake reference is parsed as CppNix does, which
+	// ends in an error (the flakes feature, or no flake.nix found).
+	p.add("override-flake", 0, 2, func(v []string) error {
+		cwd, _ := ospath.Getwd()
+		return p.e.flakeRefError(v[:1], cwd)
+	})
 	p.add("eval-store", 0, 1, func(v []string) error { a.evalStore = v[0]; return nil })
 	// Lints of newer CppNix versions, which the upstream language suite uses
 	// (CppNix 2.26 has none; issue 2 asks to follow the suite here).

@@ -35,6 +35,7 @@ type instantiateArgs struct {
 	gcRoot    string
 	eval      evalArgs
 	showHelp  bool
+	repair    bool // --repair: store paths written again
 }
 
 func runInstantiate(e *env) error {
@@ -75,6 +76,8 @@ func runInstantiate(e *env) error {
 			}
 			a.gcRoot = args[i+1]
 			return 2, nil
+		case "--repair":
+			a.repair = true
 		case "--indirect":
 		case "--raw":
 			a.output = "raw"
@@ -114,6 +117,7 @@ func runInstantiate(e *env) error {
 			return err
 		}
 		defer es.Close()
+		es.Repair = a.repair
 		setup.store = es
 	} else {
 		ro, err := e.evalOnlyStore(a.eval.evalStore)
@@ -158,7 +162,7 @@ func runInstantiate(e *env) error {
 		if err != nil {
 			return e.evalError(st, err)
 		}
-		if err := e.processExpr(st, a, autoArgs, expr); err != nil {
+		if err := e.processExpr(st, a, autoArgs, expr, ""); err != nil {
 			return err
 		}
 	} else if len(a.files) == 0 && !a.fromArgs {
@@ -173,6 +177,13 @@ func runInstantiate(e *env) error {
 			if err := st.Eval(func() { path = e.lookupFileArg(st, f) }); err != nil {
 				return e.evalError(st, err)
 			}
+			if strings.HasPrefix(path, "<") && !a.parseOnly {
+				// A file built into the program (<nix/fetchurl.nix>).
+				if err := e.processExpr(st, a, autoArgs, nil, path); err != nil {
+					return err
+				}
+				continue
+			}
 			// Reading the file checks pure and restricted mode, which raises.
 			var perr error
 			if err := st.Eval(func() { expr, perr = st.ParseExprFile(path) }); err != nil {
@@ -183,7 +194,7 @@ func runInstantiate(e *env) error {
 		if err != nil {
 			return e.evalError(st, err)
 		}
-		if err := e.processExpr(st, a, autoArgs, expr); err != nil {
+		if err := e.processExpr(st, a, autoArgs, expr, ""); err != nil {
 			return err
 		}
 	}
@@ -236,13 +247,21 @@ func (e *env) lookupFileArg(st *eval.State, s string) string {
 	return absPath(s)
 }
 
-func (e *env) processExpr(st *eval.State, a *instantiateArgs, autoArgs *eval.Attrs, expr *eval.Program) error {
+// processExpr parses, evaluates or instantiates expr, or the file built
+// into the program at internal when expr is nil.
+func (e *env) processExpr(st *eval.State, a *instantiateArgs, autoArgs *eval.Attrs, expr *eval.Program, internal string) error {
 	if a.parseOnly {
 		fmt.Fprintln(e.stdout, syntax.Show(st.Symbols, expr.Syntax))
 		return nil
 	}
 	var root eval.Value
-	if err := st.Eval(func() { root = st.EvalProgram(expr) }); err != nil {
+	if err := st.Eval(func() {
+		if expr == nil {
+			root = st.EvalFile(internal)
+		} else {
+			root = st.EvalProgram(expr)
+		}
+	}); err != nil {
 		return e.evalError(st, err)
 	}
 	for _, path := range a.attrPaths {

@@ -67,6 +67,10 @@ func runNixEval(e *env, args []string) error {
 	p.add("no-update-lock-file", 0, 0, noop)
 	p.add("no-write-lock-file", 0, 0, noop)
 	p.add("output-lock-file", 0, 1, noop)
+	p.add("inputs-from", 0, 1, func(v []string) error {
+		cwd, _ := ospath.Getwd()
+		return e.flakeRefError(v, cwd)
+	})
 	p.add("reference-lock-file", 0, 1, noop)
 	p.add("recreate-lock-file", 0, 0, warn("'--recreate-lock-file' is deprecated and will be removed in a future version; use 'nix flake update' instead."))
 	p.add("update-input", 0, 1, warn("'--update-input' is a deprecated alias for 'flake update' and will be removed in a future version."))
