@@ -473,9 +473,14 @@ func (s *tomlScan) value() *tnode {
 	case 0, '\n', '\r', '#', ',', ']', '}':
 		s.syntax("bad format: unknown value appeared", s.i, "here")
 	default:
-		if n := matchDatetime(s.src[s.i:]); n > 0 && (isValueEnd(s.src[s.i+n:]) || !strings.ContainsRune("0123456789-:.+_", rune(s.src[s.i+n]))) {
-			s.datetime(n)
-			break
+		if n := matchDatetime(s.src[s.i:]); n > 0 {
+			if s.badDatetime(n) {
+				break
+			}
+			if isValueEnd(s.src[s.i+n:]) || !strings.ContainsRune("0123456789-:.+_", rune(s.src[s.i+n])) || n > 10 {
+				s.datetime(n)
+				break
+			}
 		}
 		s.number()
 	}
@@ -533,6 +538,12 @@ func (s *tomlScan) number() {
 		s.hinted("bad datetime: invalid format", s.i, "here", tomlDateHint)
 	case c == '.' || c == 'e' || c == 'E':
 		s.hinted("bad float: invalid format", s.i, "here", tomlFloatHint)
+	case (tok == "+0" || tok == "-0") && (c == 'x' || c == 'o' || c == 'b'):
+		// parse_integer skips the sign and reads a prefixed integer,
+		// which cannot start with one.
+		kind := map[byte]string{'x': "hex", 'o': "oct", 'b': "bin"}[c]
+		like := map[byte]string{'x': "0xC0FFEE, 0xdead_beef", 'o': "0o775, 0o04_44", 'b': "0b0101, 0b1111_0000"}[c]
+		s.syntax("toml::parse_"+kind+"_integer: invalid integer: "+kind+"_int must be like: "+like, start, "expected 0"+string(c))
 	case tok == "0" && c == 'x':
 		s.syntax("toml::parse_hex_integer: invalid integer: hex_int must be like: 0xC0FFEE, 0xdead_beef", s.i+1, "expected hex [0-9a-fA-F]")
 	case tok == "0" && c == 'o':
@@ -540,6 +551,46 @@ func (s *tomlScan) number() {
 	case tok == "0" && c == 'b':
 		s.syntax("toml::parse_bin_integer: invalid integer: bin_int must be like: 0b0101, 0b1111_0000", s.i+1, "expected 0 or 1")
 	}
+}
+
+// badDatetime reports toml11's errors (as guess_number_type) for the date or
+// time of n bytes at s.i followed by a malformed rest: an offset after a
+// date-time, a time after a date.
+func (s *tomlScan) badDatetime(n int) bool {
+	rest := s.src[s.i+n:]
+	at := s.i + n
+	fail := func(title string, off int, msg, hint string) bool {
+		s.hinted(title, off, msg, hint)
+		return true
+	}
+	const timeHint = "Hint: valid  : 1979-05-27T07:32:00, 1979-05-27 07:32:00.999999\nHint: invalid: 1979-05-27T7:32:00, 1979-05-27 17:32\n"
+	switch {
+	case n > 10 && rest != "" && (rest[0] == '+' || rest[0] == '-'):
+		// A date-time whose offset does not scan.
+		k, expect := patternFailure(rest[1:], "dd:dd")
+		expect = "z or Z or " + expect
+		return fail("bad offset: must be [+-]HH:MM or Z", at+1+k, "expected "+expect, "Hint: valid  : +09:00, -05:30\nHint: invalid: +9:00,  -5:30\n")
+	case n == 10 && s.src[s.i+4] == '-' && rest != "" && (rest[0] == 'T' || rest[0] == 't'),
+		n == 10 && s.src[s.i+4] == '-' && len(rest) > 1 && rest[0] == ' ' && isDigitByte(rest[1]):
+		k, expect := patternFailure(rest[1:], "dd:dd:dd")
+		return fail("bad time: must be HH:MM:SS.subsec", at+1+k, "expected "+expect, timeHint)
+	}
+	return false
+}
+
+// patternFailure returns where s stops matching pat (d for a digit) and what
+// toml11 says it expected there.
+func patternFailure(s, pat string) (int, string) {
+	for i := 0; i < len(pat); i++ {
+		if i < len(s) && (pat[i] == 'd' && isDigitByte(s[i]) || pat[i] != 'd' && s[i] == pat[i]) {
+			continue
+		}
+		if pat[i] == 'd' {
+			return i, "digit [0-9]"
+		}
+		return i, string(pat[i])
+	}
+	return len(pat), ""
 }
 
 // scanDigits returns the length of digits (as isDigit tells) with single
