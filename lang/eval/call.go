@@ -81,7 +81,7 @@ func (st *State) callFunction(fn Value, args []Value, pos token.Pos) Value {
 }
 
 func (st *State) notCallable(v Value, pos token.Pos) {
-	st.Errorf(TypeError, pos, "attempt to call something which is not a function but %s: %s", TypeName(v), st.ShowValue(v))
+	st.Errorf(TypeError, pos, "attempt to call something which is not a function but %s: %s", TypeName(v), st.ShowValue(freshCell(v)))
 }
 
 func (st *State) callPrimOp(op *PrimOp, args []Value, pos token.Pos) Value {

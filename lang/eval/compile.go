@@ -94,7 +94,7 @@ func (c *compiler) expr(e syntax.Expr, sc *scope) node {
 		}
 		return n
 	case *syntax.HasAttr:
-		return &hasAttrNode{p: e.Pos(), e: c.expr(e.E, sc), path: c.attrPath(e.Path, sc)}
+		return &hasAttrNode{p: exprPos(e), e: c.expr(e.E, sc), path: c.attrPath(e.Path, sc)}
 	case *syntax.Attrs:
 		return c.attrs(e, sc)
 	case *syntax.InheritFrom:
@@ -138,7 +138,7 @@ func (c *compiler) expr(e syntax.Expr, sc *scope) node {
 		}
 		return n
 	case *syntax.Not:
-		return &notNode{p: e.Pos(), e: c.expr(e.E, sc)}
+		return &notNode{p: exprPos(e), e: c.expr(e.E, sc)}
 	case *syntax.BinOp:
 		return &binNode{p: e.P, op: e.Op, l: c.expr(e.L, sc), r: c.expr(e.R, sc)}
 	case *syntax.ConcatStrings:
@@ -315,4 +315,20 @@ func (c *compiler) binaryPrimOp(fn node, nargs int) *PrimOp {
 		return op
 	}
 	return nil
+}
+
+// exprPos is the position CppNix's getPos gives an expression: == and != have
+// none (the parser makes them without one), and ! and ? take their operand's.
+func exprPos(e syntax.Expr) token.Pos {
+	switch e := e.(type) {
+	case *syntax.Not:
+		return exprPos(e.E)
+	case *syntax.HasAttr:
+		return exprPos(e.E)
+	case *syntax.BinOp:
+		if e.Op == syntax.OpEq || e.Op == syntax.OpNEq {
+			return token.NoPos
+		}
+	}
+	return e.Pos()
 }

@@ -146,6 +146,18 @@ func (st *State) forceThunk(t *Thunk, pos token.Pos) Value {
 	return v
 }
 
+// freshCell returns v as found in a temporary cell of its own: CppNix evaluates
+// the operands of operators, the subject of a selection, conditions and
+// interpolated parts into such cells, and calls copy the function into one, so
+// a list printed from there is not the list of the cell it was copied from
+// (which may be met again inside it). Only for values about to be shown.
+func freshCell(v Value) Value {
+	if l, ok := v.(*List); ok && len(l.Elems) > 0 {
+		return &List{Elems: l.Elems}
+	}
+	return v
+}
+
 // cellCopy returns v as it is when CppNix copies it into another cell (a
 // thunk's, from a variable, a selection or a call returning an existing value).
 // CppNix tells such copies apart from the original where nixgo compares

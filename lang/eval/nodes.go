@@ -193,7 +193,7 @@ func (st *State) name(a *attrName, env *Env) syntax.Symbol {
 	if a.expr == nil {
 		return a.sym
 	}
-	v := a.expr.eval(st, env)
+	v := freshCell(a.expr.eval(st, env))
 	s := st.ForceStringNoCtx(v, a.expr.pos(), "while evaluating an attribute name")
 	return st.Symbols.Intern(s)
 }
@@ -237,6 +237,9 @@ func (n *selectNode) eval(st *State, env *Env) Value {
 			}
 			a, ok := v.(*Attrs)
 			if !ok {
+				if i == 0 {
+					v = freshCell(v) // the subject, evaluated into a cell of its own
+				}
 				st.typeError(v, "a set", n.p, "while selecting an attribute")
 			}
 			attrs = a
@@ -437,7 +440,7 @@ func (n *attrsNode) eval(st *State, env *Env) Value {
 		if nv == Null {
 			continue
 		}
-		s := st.ForceStringNoCtx(nv, d.pos, "while evaluating the name of a dynamic attribute")
+		s := st.ForceStringNoCtx(freshCell(nv), d.pos, "while evaluating the name of a dynamic attribute")
 		sym := st.Symbols.Intern(s)
 		for _, a := range list {
 			if a.Name == sym {
@@ -665,7 +668,7 @@ func (st *State) evalBool(e node, env *Env, pos token.Pos, ctx string) bool {
 	v := e.eval(st, env)
 	b, ok := v.(Bool)
 	if !ok {
-		st.Errorf(TypeError, pos, "expected a Boolean but found %s: %s", TypeName(v), st.ShowValue(v))
+		st.Errorf(TypeError, pos, "expected a Boolean but found %s: %s", TypeName(v), st.ShowValue(freshCell(v)))
 	}
 	st.frames = st.frames[:len(st.frames)-1]
 	return bool(b)
@@ -686,7 +689,7 @@ func (n *assertNode) eval(st *State, env *Env) Value {
 			st.frames = append(st.frames, frame{kind: fAssert, pos: n.p, msg: "while evaluating the condition of the assertion '" + n.text + "'"})
 			v1 := n.eq.l.eval(st, env)
 			v2 := n.eq.r.eval(st, env)
-			st.assertEqValues(v1, v2, n.eq.p, "in an equality assertion")
+			st.assertEqValues(freshCell(v1), freshCell(v2), n.eq.p, "in an equality assertion")
 			st.pop()
 		}
 		st.Errorf(AssertionError, n.p, "assertion '%s' failed", n.text)
@@ -712,7 +715,13 @@ type binNode struct {
 	l, r node
 }
 
-func (n *binNode) pos() token.Pos { return n.p }
+// pos is CppNix's getPos: == and != have no position there.
+func (n *binNode) pos() token.Pos {
+	if n.op == syntax.OpEq || n.op == syntax.OpNEq {
+		return token.NoPos
+	}
+	return n.p
+}
 func (n *binNode) eval(st *State, env *Env) Value {
 	switch n.op {
 	case syntax.OpEq:
@@ -749,7 +758,7 @@ func (st *State) evalAttrs(e node, env *Env, pos token.Pos, ctx string) *Attrs {
 	v := e.eval(st, env)
 	a, ok := v.(*Attrs)
 	if !ok {
-		st.Errorf(TypeError, token.NoPos, "expected a set but found %s: %s", TypeName(v), st.ShowValue(v))
+		st.Errorf(TypeError, token.NoPos, "expected a set but found %s: %s", TypeName(v), st.ShowValue(freshCell(v)))
 	}
 	st.frames = st.frames[:len(st.frames)-1]
 	return a
@@ -946,7 +955,7 @@ func (n *concatNode) eval(st *State, env *Env) Value {
 				st.Errorf(EvalError, ipos, "cannot add %s to a float", TypeName(v))
 			}
 		default:
-			s := st.coerceToString(ipos, v, &ctx, "while evaluating a path segment", false, firstType == TypeString, !first)
+			s := st.coerceToString(ipos, freshCell(v), &ctx, "while evaluating a path segment", false, firstType == TypeString, !first)
 			parts = append(parts, s)
 			total += len(s)
 		}
