@@ -17,6 +17,12 @@ import (
 func runNix(e *env) error {
 	args := e.args
 	e.isNix = true
+	// The nix command evaluates in pure mode unless --impure is given: set
+	// before any flag (CppNix's main), so that flags before the subcommand
+	// (--no-pure-eval) count, and configuration files do not.
+	if err := e.cfg.Assign("pure-eval", "true"); err != nil {
+		return err
+	}
 
 	p := newArgParser(e)
 	p.own = func([]string, int) (int, error) { return 0, nil } // no flags of its own

@@ -38,10 +38,6 @@ func runNixEval(e *env, args []string) error {
 		apply   *string
 		writeTo *string
 	)
-	// The nix command evaluates in pure mode unless --impure is given.
-	if err := e.cfg.Assign("pure-eval", "true"); err != nil {
-		return err
-	}
 	p := newArgParser(e)
 	p.addEval(&ea)
 	p.add("expr", 0, 1, func(v []string) error { ia.expr = &v[0]; return nil })

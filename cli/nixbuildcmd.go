@@ -34,9 +34,6 @@ func runNixBuildCmd(e *env, args []string) error {
 		mode     = build.Normal
 	)
 	e.nixVerbosity()
-	if err := e.cfg.Assign("pure-eval", "true"); err != nil {
-		return err
-	}
 	p := newArgParser(e)
 	p.addEval(&ea)
 	p.addLogFlags(&lf, true)

@@ -20,9 +20,6 @@ func runNixLog(e *env, args []string) error {
 		ea evalArgs
 	)
 	e.nixVerbosity()
-	if err := e.cfg.Assign("pure-eval", "true"); err != nil {
-		return err
-	}
 	p := newArgParser(e)
 	p.addEval(&ea)
 	p.add("expr", 0, 1, func(v []string) error { ia.expr = &v[0]; return nil })
