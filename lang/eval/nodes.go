@@ -628,8 +628,11 @@ func (st *State) operand(n node, env *Env) Value {
 	switch n.(type) {
 	case *constNode, *var0Node, *var1Node, *varNode, *baseVarNode:
 		return st.Force(st.lazy(n, env), token.NoPos)
+	case *listNode:
+		return n.eval(st, env)
 	}
-	return n.eval(st, env)
+	// The thunk CppNix would make holds a copy of the value.
+	return freshCell(n.eval(st, env))
 }
 
 // withNode is with e; body.
