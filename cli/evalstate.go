@@ -74,6 +74,9 @@ func (e *env) newEvalState(s evalSetup) (*eval.State, error) {
 	if e.log.level >= lvlChatty {
 		opts.Chatty = func(msg string) { e.log.errorMsg(msg) }
 	}
+	if e.log.level >= lvlDebug {
+		opts.Debug = func(msg string) { e.log.errorMsg(msg) }
+	}
 	opts.HashOnly = s.readOnly || e.readOnlyMode
 	if !opts.PureEval {
 		var elems []string

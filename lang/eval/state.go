@@ -52,6 +52,9 @@ type Options struct {
 	// Chatty receives CppNix's chatty messages ("copied source ...",
 	// "instantiated ..."), which it shows with -vv; nil drops them.
 	Chatty func(msg string)
+	// Debug receives CppNix's debug messages (-vvv) that do not depend on
+	// the machine ("hashed ..."); nil drops them.
+	Debug func(msg string)
 	// HashOnly says that the store only computes paths (CppNix's
 	// readOnlyMode), for the messages of FetchToStore.
 	HashOnly bool
@@ -397,9 +400,7 @@ func (st *State) EvalFile(path string) Value {
 	if v, ok := st.fileEval[resolved]; ok {
 		return v
 	}
-	if st.Talk != nil {
-		// CppNix resolves the path, which checks access, before it talks.
-		st.CheckPathAllowed(path)
+	if st.Talk != nil && st.talkFile(path) {
 		st.Talk("evaluating file '" + resolved + "'")
 	}
 	n, ok := st.fileParse[resolved]
@@ -415,6 +416,15 @@ func (st *State) EvalFile(path string) Value {
 		st.fileEval[path] = v
 	}
 	return v
+}
+
+// talkFile reports whether the file about to be evaluated is announced:
+// CppNix resolves the path first, which checks access (raising here) and
+// fails, before any message, on a path that does not exist.
+func (st *State) talkFile(path string) bool {
+	st.CheckPathAllowed(path)
+	_, err := os.Lstat(ospath.Native(path))
+	return err == nil
 }
 
 // parseFileOrThrow parses the file at path; resolved says that path is what
@@ -472,6 +482,8 @@ func (st *State) ScopedImport(scopeAttrs *Attrs, path string) Value {
 		*env.slot(i) = a.Value
 	}
 	if st.Talk != nil {
+		// CppNix announces it before resolving the path (but after the
+		// access check of realisePath).
 		st.CheckPathAllowed(path)
 		st.Talk("evaluating file '" + path + "'")
 	}

@@ -63,6 +63,9 @@ func (st *State) CopyPathToStore(ctx *Context, path string) string {
 // FetchToStore adds the file or directory at path (a Nix path) to the store,
 // as CppNix's fetchToStore, which says what it does at the chatty level.
 func (st *State) FetchToStore(name, path string, recursive bool, filter func(path, typ string) bool) (string, error) {
+	if st.Debug != nil {
+		st.Debug("source path '" + path + "' is uncacheable")
+	}
 	if st.Chatty != nil {
 		if st.HashOnly {
 			st.Chatty("hashing '" + path + "'...")
@@ -70,7 +73,15 @@ func (st *State) FetchToStore(name, path string, recursive bool, filter func(pat
 			st.Chatty("copying '" + path + "' to the store...")
 		}
 	}
-	return st.Store.AddPath(name, ospath.Native(path), recursive, filter)
+	dst, err := st.Store.AddPath(name, ospath.Native(path), recursive, filter)
+	if err == nil && st.Debug != nil {
+		if st.HashOnly {
+			st.Debug("hashed '" + path + "'")
+		} else {
+			st.Debug("added '" + path + "' to '" + dst + "'")
+		}
+	}
+	return dst, err
 }
 
 // syscallMessage renders an OS error as strerror does.
