@@ -44,6 +44,10 @@ type tomlScan struct {
 	keyAt int // where key found no simple key after a dot, or -1
 	// resume, if not -1, is where to go on after a syntax error.
 	resume int
+	// skipTable: after this syntax error toml11 goes on at the next
+	// table header.
+	skipTable bool
+	rewritten bool // out holds text the parser must read instead of src
 
 	root, cur *tnode
 }
@@ -65,7 +69,7 @@ func scanTOML(src string) (string, []tomlDatetime, string, *tomlError) {
 			err.text += e.text
 		}
 	}
-	if len(s.dts) == 0 {
+	if len(s.dts) == 0 && !s.rewritten {
 		return src, nil, "", err
 	}
 	s.out.WriteString(src[s.copied:])
@@ -143,7 +147,10 @@ func (s *tomlScan) document() {
 			return // an error only the parser reports
 		}
 		// As toml11, go on after a syntax error at the next line.
-		if s.resume >= 0 {
+		if s.skipTable {
+			s.skipToTable()
+			s.skipTable, s.resume = false, -1
+		} else if s.resume >= 0 {
 			s.i, s.resume = s.resume, -1
 		} else {
 			for !s.eof() && s.peek() != '\n' {
@@ -152,6 +159,46 @@ func (s *tomlScan) document() {
 		}
 		s.bad = false
 	}
+}
+
+// skipToTable is toml11's skip_until_next_table: it moves to the next line
+// holding a table header.
+func (s *tomlScan) skipToTable() {
+	for !s.eof() {
+		nl := strings.IndexByte(s.src[s.i:], '\n')
+		if nl < 0 {
+			s.i = len(s.src)
+			return
+		}
+		s.i += nl + 1
+		line := strings.TrimLeft(s.src[s.i:], " \t")
+		if end := strings.IndexByte(line, '\n'); end >= 0 {
+			line = line[:end]
+		}
+		if isTableHeader(line) {
+			return
+		}
+	}
+}
+
+// isTableHeader tells whether line starts with a table header, [key] or
+// [[key]].
+func isTableHeader(line string) bool {
+	t := &tomlScan{src: line, resume: -1}
+	if !strings.HasPrefix(line, "[") {
+		return false
+	}
+	closing := "]"
+	t.i = 1
+	if strings.HasPrefix(line, "[[") {
+		t.i, closing = 2, "]]"
+	}
+	t.skipBlank(false)
+	if keys, _, _ := t.key(); t.bad || len(keys) == 0 {
+		return false
+	}
+	t.skipBlank(false)
+	return strings.HasPrefix(line[t.i:], closing)
 }
 
 // lineStart is the offset of the start of the current line.
@@ -194,6 +241,15 @@ func (s *tomlScan) endOfLine(header bool) {
 		return
 	}
 	s.skipBlank(false)
+	if !header && s.peek() == '[' {
+		// toml11 ends a table where a header starts, even on the line
+		// of a pair; the parser gets a line break there.
+		s.out.WriteString(s.src[s.copied:s.i])
+		s.out.WriteString("\n")
+		s.copied = s.i
+		s.rewritten = true
+		return
+	}
 	if s.peek() == '#' {
 		s.comment()
 	}
@@ -203,8 +259,10 @@ func (s *tomlScan) endOfLine(header bool) {
 	if !s.eof() && s.peek() != '\n' {
 		if header {
 			s.syntax("toml::parse_file: newline (or EOF) expected", s.i, "expected 0x0a(LINE FEED) or\n")
+			s.skipTable = true
 		} else {
 			s.syntax("toml::parse_table: newline (LF / CRLF) or EOF is expected", s.i, "here")
+			s.skipTable = true
 		}
 	}
 }
@@ -219,24 +277,34 @@ func (s *tomlScan) header() {
 		s.i++
 	}
 	s.skipBlank(false)
-	keys, _, keyEnd := s.key()
+	before := len(s.syn)
+	keys, keyStart, keyEnd := s.key()
 	closing, title := "]", "toml::parse_file: invalid table key"
 	if array {
 		closing, title = "]]", "toml::parse_file: invalid array-table key"
 	}
 	if s.bad {
+		// A quoted key that is no string is only a bad table key.
+		quoted := len(s.syn) > before
+		s.syn = s.syn[:before]
+		if quoted {
+			s.keyAt = keyStart
+		}
 		switch {
 		case s.keyAt < 0:
 		case len(keys) == 0:
 			s.syntax(title, s.keyAt, `expected basic key([a-zA-Z0-9_-]) or quoted key(" or ')`)
+			s.skipTable = true
 		default:
 			s.syntax(title, keyEnd, "expected "+closing)
+			s.skipTable = true
 		}
 		return
 	}
 	s.skipBlank(false)
 	if !strings.HasPrefix(s.src[s.i:], closing) {
 		s.syntax(title, s.i, "expected "+closing)
+		s.skipTable = true
 		return
 	}
 	s.i += len(closing)
@@ -334,8 +402,9 @@ func isBareKeyByte(c byte) bool {
 func (s *tomlScan) keyString() (string, bool) {
 	start := s.i
 	if strings.HasPrefix(s.src[start:], `"""`) || strings.HasPrefix(s.src[start:], "'''") {
-		s.bad = true
-		return "", false
+		// toml11 reads the empty key "" and stops at the third quote.
+		s.i += 2
+		return "", true
 	}
 	s.lineString(s.peek())
 	if s.bad {
