@@ -51,6 +51,7 @@ func (st *State) FindFileIn(sp []SearchPathEntry, path string, pos token.Pos) Va
 		if suffix = syntax.CanonPath("/" + suffix); suffix != "/" {
 			res = syntax.CanonPath(root + suffix)
 		}
+		st.CheckPathAllowed(res)
 		if r, err := filepath.EvalSymlinks(ospath.Native(res)); err == nil {
 			res = ospath.FromNative(r)
 		} else {
@@ -128,6 +129,8 @@ func (st *State) resolveEntry(p string, allow bool) (string, bool) {
 	abs = syntax.CanonPath(abs)
 	if allow {
 		st.AllowedPaths = append(st.AllowedPaths, abs)
+	} else {
+		st.CheckPathAllowed(abs) // CppNix's pathExists reads through its access control
 	}
 	if _, err := os.Stat(ospath.Native(abs)); err != nil {
 		st.Log("warning: Nix search path entry '" + p + "' does not exist, ignoring")
