@@ -78,6 +78,7 @@ func (p *argParser) addCommon() {
 		switch v[0] {
 		case "raw", "raw-with-logs", "internal-json", "bar", "bar-with-logs":
 			p.e.logFormat = v[0]
+			p.e.log.json = v[0] == "internal-json"
 			return nil
 		}
 		return fmt.Errorf("option 'log-format' has an invalid value '%s'", v[0])

@@ -144,6 +144,7 @@ const (
 type logger struct {
 	w     io.Writer
 	level int
+	json  bool // --log-format internal-json (jsonlog.go)
 }
 
 func newLogger(w io.Writer) *logger { return &logger{w: w, level: lvlInfo} }
@@ -153,13 +154,13 @@ func (l *logger) errorMsg(msg string) { fmt.Fprintln(l.w, filterANSIEscapes(msg)
 
 func (l *logger) warn(msg string) {
 	if l.level >= lvlWarn {
+		if l.json {
+			l.writeJSONMsg(map[string]any{"action": "msg", "level": lvlWarn, "msg": ansiWarning + "warning:" + ansiNormal + " " + msg})
+			return
+		}
 		fmt.Fprintln(l.w, filterANSIEscapes("warning: "+msg))
 	}
 }
 
 // printAt prints msg when the verbosity is at least level.
-func (l *logger) printAt(level int, msg string) {
-	if l.level >= level {
-		fmt.Fprintln(l.w, filterANSIEscapes(msg))
-	}
-}
+func (l *logger) printAt(level int, msg string) { l.msgAt(level, msg) }

@@ -67,15 +67,15 @@ func (e *env) newEvalState(s evalSetup) (*eval.State, error) {
 		opts.LintAbsolutePath = lintLevel(s.args.lints["lint-absolute-path-literals"])
 	}
 	opts.Getenv = func(k string) string { v, _ := e.getenv(k); return v }
-	opts.Log = func(msg string) { e.log.errorMsg(msg) }
+	opts.Log = e.log.evalLog
 	if e.log.level >= lvlTalkative {
-		opts.Talk = func(msg string) { e.log.errorMsg(msg) }
+		opts.Talk = func(msg string) { e.log.msgAt(lvlTalkative, msg) }
 	}
 	if e.log.level >= lvlChatty {
-		opts.Chatty = func(msg string) { e.log.errorMsg(msg) }
+		opts.Chatty = func(msg string) { e.log.msgAt(lvlChatty, msg) }
 	}
 	if e.log.level >= lvlDebug {
-		opts.Debug = func(msg string) { e.log.errorMsg(msg) }
+		opts.Debug = func(msg string) { e.log.msgAt(lvlDebug, msg) }
 	}
 	opts.HashOnly = s.readOnly || e.readOnlyMode
 	if !opts.PureEval {
