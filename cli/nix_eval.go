@@ -212,7 +212,7 @@ func (e *env) installableValue(st *eval.State, ia *installableArgs, getAutoArgs 
 	if ia.outputsSpec {
 		attr := ia.attrs[0]
 		if i := strings.LastIndexByte(attr, '^'); i >= 0 {
-			if !outputsSpec.MatchString(attr[i+1:]) {
+			if !validOutputsSpec(attr[i+1:]) {
 				return nil, 0, fmt.Errorf("invalid extended outputs specifier '%s'", attr)
 			}
 			attr = attr[:i]
@@ -280,9 +280,41 @@ func writeValueTo(st *eval.State, v eval.Value, pos token.Pos, path string) erro
 }
 
 var (
-	flakeIDRef = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_-]*(/[^#]*)?(#.*)?$`)
+	// flakeIDRef is CppNix's abbreviated flake:ID[/REF-OR-REV][#FRAGMENT].
+	flakeIDRef = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9_-]*(?:/(?:[0-9a-fA-F]{40}|[a-zA-Z0-9@][a-zA-Z0-9_./@+-]*(?:/[0-9a-fA-F]{40})?))?)(?:#.*)?$`)
 	urlRef     = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
+	flakeRefRe = regexp.MustCompile(`^[a-zA-Z0-9@][a-zA-Z0-9_./@+-]*$`)
+	flakeRevRe = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
 )
+
+// checkFlakeID checks the path of an indirect flake reference as CppNix's
+// indirect input scheme does before anything needs the flakes feature.
+func checkFlakeID(path string) error {
+	var parts []string
+	for _, p := range strings.Split(path, "/") {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	url := "flake://" + path
+	switch len(parts) {
+	case 1:
+	case 2:
+		if !flakeRevRe.MatchString(parts[1]) && !flakeRefRe.MatchString(parts[1]) {
+			return fmt.Errorf("in flake URL '%s', '%s' is not a commit hash or branch/tag name", url, parts[1])
+		}
+	case 3:
+		if !flakeRefRe.MatchString(parts[1]) {
+			return fmt.Errorf("in flake URL '%s', '%s' is not a branch/tag name", url, parts[1])
+		}
+		if !flakeRevRe.MatchString(parts[2]) {
+			return fmt.Errorf("in flake URL '%s', '%s' is not a commit hash", url, parts[2])
+		}
+	default:
+		return fmt.Errorf("GitHub URL '%s' is invalid", url)
+	}
+	return nil
+}
 
 // flakeRefError is what CppNix says of an installable that is a flake reference
 // (nixgo has no flakes): flake identifiers and URLs need the flakes feature; a
@@ -293,7 +325,13 @@ func (e *env) flakeRefError(installables []string, cwd string) error {
 		ref = installables[0]
 	}
 	disabled := fmt.Errorf("experimental Nix feature 'flakes' is disabled; add '--extra-experimental-features flakes' to enable it")
-	if flakeIDRef.MatchString(ref) || urlRef.MatchString(ref) {
+	if m := flakeIDRef.FindStringSubmatch(ref); m != nil {
+		if err := checkFlakeID(m[1]); err != nil {
+			return err
+		}
+		return disabled
+	}
+	if urlRef.MatchString(ref) {
 		return disabled
 	}
 	path, _, _ := strings.Cut(ref, "#")

@@ -47,9 +47,24 @@ type derivedPath struct {
 	outputs []string // the outputs named; nil with built means all ("*")
 }
 
-// outputsSpec matches the outputs after '^': "*" or names separated by
-// commas (CppNix's OutputsSpec).
-var outputsSpec = regexp.MustCompile(`^(\*|[a-zA-Z0-9+\-._?=]+(,[a-zA-Z0-9+\-._?=]+)*)$`)
+// outputsSpecName matches one output name of an outputs specification.
+var outputsSpecName = regexp.MustCompile(`^[a-zA-Z0-9+\-._?=]+$`)
+
+// validOutputsSpec reports whether s, the outputs after '^', is "*" or names
+// separated by commas, none of them "." or ".." or starting with ".-" or
+// "..-" (CppNix's OutputsSpec, whose name regex has a negative lookahead).
+func validOutputsSpec(s string) bool {
+	if s == "*" {
+		return true
+	}
+	for _, n := range strings.Split(s, ",") {
+		if !outputsSpecName.MatchString(n) || n == "." || n == ".." ||
+			strings.HasPrefix(n, ".-") || strings.HasPrefix(n, "..-") {
+			return false
+		}
+	}
+	return true
+}
 
 // rawInstallables returns the installables given, read from standard input
 // with --stdin, or the default "." (which only a flake could be).
@@ -74,7 +89,7 @@ func (e *env) parseInstallables(s store.Store, raw []string) ([]derivedPath, err
 		prefix, spec := r, ""
 		if i := strings.LastIndexByte(r, '^'); i >= 0 {
 			prefix, spec = r[:i], r[i+1:]
-			if !outputsSpec.MatchString(spec) {
+			if !validOutputsSpec(spec) {
 				return nil, fmt.Errorf("invalid extended outputs specifier '%s'", r)
 			}
 		}
