@@ -186,7 +186,11 @@ func (p *jsonPrinter) attrs(a *Attrs, pos token.Pos) {
 		return
 	}
 	if o := a.Get(st.sOutPath); o != nil {
+		// A recursive call in CppNix too: a set that is its own outPath
+		// runs out of stack.
+		p.enter()
 		p.value(o.Value, o.Pos)
+		p.depth--
 		return
 	}
 	p.enter()
