@@ -282,7 +282,9 @@ func (e *env) processExpr(st *eval.State, a *instantiateArgs, autoArgs *eval.Att
 				out = st.CoerceToString(token.NoPos, res, nil, "while generating the nix-instantiate output",
 					eval.CoerceOpts{CopyToStore: true, Canonicalize: true})
 			case "json":
-				out = st.ToJSONTop(res, a.strict, st.DeterminePos(v, token.NoPos)) + "\n"
+				// A string the library cannot print (invalid UTF-8) stops
+				// CppNix's streamed output in the middle.
+				st.WriteJSONTop(e.stdout, res, a.strict, st.DeterminePos(v, token.NoPos))
 			case "xml":
 				// Written as it is made, so that an error leaves the part written
 				// so far, closed, as CppNix's streamed output does.

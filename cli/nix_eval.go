@@ -159,6 +159,13 @@ func runNixEval(e *env, args []string) error {
 		}
 	})
 	if err != nil {
+		var ee *eval.Error
+		if jsonOut && errors.As(err, &ee) && len(ee.Traces) == 0 && strings.HasPrefix(ee.Msg, "JSON serialization error: ") {
+			// nix eval prints the JSON with the library's own exception,
+			// which is no evaluation error (builtins.toJSON's are, with
+			// their traces).
+			return errors.New(strings.TrimPrefix(ee.Msg, "JSON serialization error: "))
+		}
 		return e.evalError(st, err)
 	}
 	if fsErr != nil {
