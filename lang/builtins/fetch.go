@@ -6,11 +6,14 @@
 package builtins
 
 import (
+	"bytes"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/nixgo/nixgo/format/hash"
+	"github.com/nixgo/nixgo/format/nar"
 	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/format/storepath"
 	"github.com/nixgo/nixgo/lang/eval"
@@ -82,18 +85,26 @@ func fetch(st *eval.State, pos token.Pos, arg eval.Value, who string, unpack boo
 	if unpack {
 		st.Log("unpacking '" + url + "' into the Git cache...")
 		st.PushTrace(token.NoPos, "while fetching the input '"+url+"'")
-		if path, ok := strings.CutPrefix(url, "file://"); ok {
-			if fi, err := os.Stat(ospath.Native(path)); err == nil && fi.IsDir() {
-				st.Errorf(eval.EvalError, token.NoPos, "Failed to open archive (Unrecognized archive format)")
-			}
-		}
 		if msg := downloadError(url); msg != "" {
 			st.Errorf(eval.EvalError, token.NoPos, "Failed to open archive (Source threw exception: error: %s)", msg)
+		}
+		if path, ok := strings.CutPrefix(url, "file://"); ok {
+			if p, ok := unpackTrivial(st, name, path); ok {
+				st.PopTrace()
+				if expected != nil {
+					checkEmptyDirHash(st, url, *expected)
+				}
+				st.AllowedPaths = append(st.AllowedPaths, p)
+				return eval.MkStringCtx(p, eval.Context{p})
+			}
 		}
 		st.Errorf(eval.EvalError, token.NoPos, "unpacking tarballs is not supported by nixgo yet")
 		st.PopTrace()
 	}
 	file := downloadFile(st, url)
+	if !strings.HasPrefix(url, "file://"+file) {
+		defer os.Remove(ospath.Native(file)) // a directory's listing
+	}
 	if expected != nil {
 		data, err := os.ReadFile(ospath.Native(file))
 		if err != nil {
@@ -112,6 +123,81 @@ func fetch(st *eval.State, pos token.Pos, arg eval.Value, who string, unpack boo
 	return eval.MkStringCtx(p, eval.Context{p})
 }
 
+// archiveMagics are the starts of the files libarchive recognises (its
+// compression filters and archive formats); nixgo unpacks none of them yet.
+var archiveMagics = []string{
+	"\x1f\x8b", "\x1f\x9d", "\x1f\xa0", "BZh", "\xfd7zXZ\x00", "\x5d\x00\x00", "\x28\xb5\x2f\xfd", "\x89LZO", "\x04\x22\x4d\x18",
+	"LRZI", "PK", "7z\xbc\xaf\x27\x1c", "Rar!", "MSCF", "!<arch>\n", "070707", "070701", "070702", "\xc7\x71", "\x71\xc7",
+	"xar!", "#mtree", "WARC/", "\xed\xab\xee\xdb",
+}
+
+// unpackTrivial is fetchTarball of a local file libarchive reads without
+// unpacking anything: an empty file is an empty archive (an empty directory),
+// and a file in no format it knows fails.
+func unpackTrivial(st *eval.State, name, path string) (string, bool) {
+	var data []byte
+	if fi, err := os.Stat(ospath.Native(path)); err == nil && fi.IsDir() {
+		data = []byte(dirListing(path))
+	} else if data, err = os.ReadFile(ospath.Native(path)); err != nil {
+		return "", false
+	}
+	for _, m := range archiveMagics {
+		if strings.HasPrefix(string(data), m) {
+			return "", false
+		}
+	}
+	if len(data) >= 262 && (string(data[257:262]) == "ustar" || isOldTarHeader(data)) || len(data) > 0x8000 {
+		return "", false // tar, or big enough for an ISO image
+	}
+	if len(data) > 0 {
+		st.Errorf(eval.EvalError, token.NoPos, "Failed to open archive (Unrecognized archive format)")
+	}
+	dir, err := os.MkdirTemp("", "nixgo-unpack")
+	if err != nil {
+		return "", false
+	}
+	defer os.Remove(dir)
+	p, err := st.Store.AddPath(name, dir, true, nil)
+	if err != nil {
+		st.Errorf(eval.IOError, token.NoPos, "%s", err.Error())
+	}
+	return p, true
+}
+
+// checkEmptyDirHash compares the NAR hash of an empty directory (what an
+// empty archive unpacks to) with the expected one.
+func checkEmptyDirHash(st *eval.State, url string, expected hash.Hash) {
+	var buf bytes.Buffer
+	dir, err := os.MkdirTemp("", "nixgo-unpack")
+	if err != nil {
+		st.Errorf(eval.IOError, token.NoPos, "%s", err.Error())
+	}
+	err = nar.DumpPath(&buf, dir)
+	os.Remove(dir)
+	if err != nil {
+		st.Errorf(eval.IOError, token.NoPos, "%s", err.Error())
+	}
+	if got := hash.Sum(hash.SHA256, buf.Bytes()); got != expected {
+		st.ErrorfStatus(102, eval.EvalError, token.NoPos, "hash mismatch in file downloaded from '%s':\n  specified: %s\n  got:       %s",
+			url, expected.Format(hash.Nix32, true), got.Format(hash.Nix32, true))
+	}
+}
+
+// isOldTarHeader tells a pre-POSIX tar header by its checksum field.
+func isOldTarHeader(data []byte) bool {
+	var sum int64
+	for i := 0; i < 512 && i < len(data); i++ {
+		if i >= 148 && i < 156 {
+			sum += ' '
+		} else {
+			sum += int64(data[i])
+		}
+	}
+	field := strings.Trim(string(data[148:156]), " \x00")
+	want, err := strconv.ParseInt(field, 8, 64)
+	return len(data) >= 512 && err == nil && want == sum
+}
+
 // downloadFile returns the local file a URL names, failing as CppNix's curl
 // downloads fail: nixgo only reads file:// URLs.
 func downloadFile(st *eval.State, url string) string {
@@ -119,14 +205,41 @@ func downloadFile(st *eval.State, url string) string {
 		st.Errorf(eval.EvalError, token.NoPos, "%s", msg)
 	}
 	path, _ := strings.CutPrefix(url, "file://")
+	if fi, err := os.Stat(ospath.Native(path)); err == nil && fi.IsDir() {
+		// curl reads a directory as the list of its names.
+		f, err := os.CreateTemp("", "nixgo-download")
+		if err != nil {
+			st.Errorf(eval.IOError, token.NoPos, "%s", err.Error())
+		}
+		f.WriteString(dirListing(path))
+		f.Close()
+		return ospath.FromNative(f.Name())
+	}
 	return path
+}
+
+// dirListing is what curl downloads from a file:// URL of a directory: the
+// names in it not starting with a dot, one per line.
+func dirListing(path string) string {
+	var names []string // in the directory's own order, as readdir gives them
+	if d, err := os.Open(ospath.Native(path)); err == nil {
+		names, _ = d.Readdirnames(-1)
+		d.Close()
+	}
+	var sb strings.Builder
+	for _, n := range names {
+		if !strings.HasPrefix(n, ".") {
+			sb.WriteString(n + "\n")
+		}
+	}
+	return sb.String()
 }
 
 // downloadError is CppNix's message for a failed download of url, or "" for
 // a file:// URL of a readable file.
 func downloadError(url string) string {
 	if path, ok := strings.CutPrefix(url, "file://"); ok {
-		if fi, err := os.Stat(ospath.Native(path)); err != nil || fi.IsDir() {
+		if _, err := os.Stat(ospath.Native(path)); err != nil {
 			return fmt.Sprintf("unable to download '%s': Could not read a file:// file (37) Couldn't open file %s", url, path)
 		}
 		return ""
