@@ -30,14 +30,17 @@ func FuzzFromTOML(f *testing.F) {
 	Install(st, Config{})
 	f.Fuzz(func(t *testing.T, src string) {
 		text, dts, marker, _ := scanTOML(src)
-		if len(dts) == 0 && text != src {
+		// Without dates, the walk only adds line breaks (before a table
+		// header that follows a pair on its line, which toml11 accepts).
+		if len(dts) == 0 && strings.ReplaceAll(text, "\n", "") != strings.ReplaceAll(src, "\n", "") {
 			t.Fatalf("%q changed without dates: %q", src, text)
 		}
 		if marker != "" && strings.Contains(src, marker) {
 			t.Fatalf("%q: marker %q is in the document", src, marker)
 		}
-		// Without dates, the walk must not change what the parser reads.
-		if len(dts) == 0 {
+		// Without dates or added line breaks, the walk must not change
+		// what the parser reads.
+		if len(dts) == 0 && text == src {
 			var a, b map[string]any
 			_, errA := toml.Decode(src, &a)
 			_, errB := toml.Decode(text, &b)
