@@ -40,6 +40,20 @@ func (st *State) callFunction(fn Value, args []Value, pos token.Pos) Value {
 	for len(args) > 0 {
 		switch f := cur.(type) {
 		case *Lambda:
+			if in := f.Fn.curried; in != nil && len(args) >= 2 && !st.ShowTrace {
+				// f a b of f = x: y: BODY, without the closure y: BODY
+				// (which nothing else could see); with --show-trace the
+				// two calls are made for their frames.
+				outer := st.newEnv(f.Env, f.Fn.size)
+				*outer.slot(0) = args[0]
+				env := st.newEnv(outer, in.size)
+				*env.slot(0) = args[1]
+				cur = in.body.eval(st, env)
+				st.releaseEnv(env, in.size)
+				st.releaseEnv(outer, f.Fn.size)
+				args = args[2:]
+				continue
+			}
 			cur = st.callLambda(f, args[0], pos)
 			args = args[1:]
 		case *PrimOp:

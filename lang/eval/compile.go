@@ -295,6 +295,9 @@ func (c *compiler) lambda(l *syntax.Lambda, sc *scope) node {
 	n.size = size
 	n.body = c.expr(l.Body, inner)
 	n.reuse = n.reusableEnv()
+	if in, ok := n.body.(*lambdaNode); ok && !n.hasFormals && !in.hasFormals && in.reuse {
+		n.curried = in
+	}
 	return n
 }
 

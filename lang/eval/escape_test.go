@@ -54,3 +54,37 @@ func TestReusableEnv(t *testing.T) {
 		}
 	}
 }
+
+// TestCurried checks which functions of two arguments are called without
+// making the inner function (lambdaNode.curried).
+func TestCurried(t *testing.T) {
+	cases := []struct {
+		src     string
+		curried bool
+	}{
+		{"a: b: a == b", true},
+		{"a: b: a && b", true},
+		{"a: b: if a == 0 then b else a", true},
+		{"a: b: a", true},
+		{"a: b: [ a b ]", false},     // a of an enclosing scope is delayed (lazyIsValue)
+		{"a: b: [ (a + b) ]", false}, // a thunk of the environment
+		{"a: b: c: a", false},        // the inner body is a closure
+		{"a: { b }: b", false},       // a pattern
+		{"{ a }: b: a", false},
+		{"a: let c = a; in b: c", false},
+	}
+	st := New(Options{})
+	for _, c := range cases {
+		p, err := st.Parse(token.OriginString, "", []byte(c.src), "/")
+		if err != nil {
+			t.Fatalf("%s: %v", c.src, err)
+		}
+		l, ok := p.node.(*lambdaNode)
+		if !ok {
+			t.Fatalf("%s: compiled to %T, not a lambda", c.src, p.node)
+		}
+		if got := l.curried != nil; got != c.curried {
+			t.Errorf("%s: curried = %v, want %v", c.src, got, c.curried)
+		}
+	}
+}

@@ -547,6 +547,11 @@ type lambdaNode struct {
 	// reuse is set when calls can give their environment back for the next
 	// call (reusableEnv).
 	reuse bool
+	// curried is the body of x: y: BODY when neither takes a pattern and
+	// BODY keeps no reference to its environment (so none to x's either):
+	// a call with both arguments then evaluates BODY directly, with both
+	// environments reused, instead of making the inner function first.
+	curried *lambdaNode
 }
 
 func (n *lambdaNode) pos() token.Pos { return n.p }
