@@ -1,5 +1,8 @@
 // Tests of import from derivation: builtins that read a path whose context
-// names a derivation's output build it first (CppNix's realiseContext).
+// names a derivation's output build it first (CppNix's realiseContext). It
+// builds in the Linux sandbox (nixbuild_test.go's environment).
+
+//go:build linux
 
 package cli
 
