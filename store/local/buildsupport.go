@@ -7,9 +7,7 @@ package local
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"sort"
 
 	"github.com/nixgo/nixgo/store"
 )
@@ -23,7 +21,11 @@ type OutputLocks struct{ pl *pathLocks }
 // releases those taken and returns nil (CppNix's lockPaths with wait=false).
 // A lock file deleted by its holder while we opened it is retried.
 func (s *Store) TryLockPaths(paths []string) (*OutputLocks, error) {
-	return tryLockPaths(paths)
+	pl, err := takePathLocks(paths, false, "", s.log)
+	if pl == nil || err != nil {
+		return nil, err
+	}
+	return &OutputLocks{pl}, nil
 }
 
 // LockPaths locks the real paths given, waiting for other processes.
@@ -31,45 +33,6 @@ func (s *Store) LockPaths(paths []string) (*OutputLocks, error) {
 	pl, err := lockPaths(paths, "", s.log)
 	if err != nil {
 		return nil, err
-	}
-	return &OutputLocks{pl}, nil
-}
-
-func tryLockPaths(paths []string) (*OutputLocks, error) {
-	sorted := append([]string(nil), paths...)
-	sort.Strings(sorted)
-	pl := &pathLocks{}
-	for _, p := range sorted {
-		lockPath := p + ".lock"
-		for {
-			f, err := openLockFile(lockPath, true)
-			if err != nil {
-				pl.unlock()
-				return nil, err
-			}
-			ok, err := lockFile(f, lockWrite, false)
-			if err != nil {
-				f.Close()
-				pl.unlock()
-				return nil, err
-			}
-			if !ok {
-				f.Close()
-				pl.unlock()
-				return nil, nil
-			}
-			st, err := f.Stat()
-			if err != nil {
-				f.Close()
-				pl.unlock()
-				return nil, fmt.Errorf("statting lock file '%s': %w", lockPath, err)
-			}
-			if st.Size() == 0 {
-				pl.held = append(pl.held, heldLock{f, lockPath})
-				break
-			}
-			f.Close() // stale: its holder deleted it
-		}
 	}
 	return &OutputLocks{pl}, nil
 }

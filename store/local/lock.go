@@ -56,6 +56,13 @@ type heldLock struct {
 // holder while we waited (it then contains a byte) is stale: we open the
 // path again and retry.
 func lockPaths(paths []string, waitMsg string, log store.Logger) (*pathLocks, error) {
+	return takePathLocks(paths, true, waitMsg, log)
+}
+
+// takePathLocks is lockPaths; without wait it releases the locks taken and
+// returns nil as soon as one is held elsewhere (CppNix's lockPaths with
+// wait=false).
+func takePathLocks(paths []string, wait bool, waitMsg string, log store.Logger) (*pathLocks, error) {
 	sorted := append([]string(nil), paths...)
 	sort.Strings(sorted)
 	pl := &pathLocks{}
@@ -68,6 +75,11 @@ func lockPaths(paths []string, waitMsg string, log store.Logger) (*pathLocks, er
 				return nil, err
 			}
 			ok, err := lockFile(f, lockWrite, false)
+			if err == nil && !ok && !wait {
+				f.Close()
+				pl.unlock()
+				return nil, nil
+			}
 			if err == nil && !ok {
 				if waitMsg != "" {
 					store.Logf(log, store.LevelError, "%s", waitMsg)
