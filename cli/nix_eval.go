@@ -29,6 +29,19 @@ type installableArgs struct {
 	outputsSpec bool
 }
 
+// settle checks the installable flags once parsed (with exclusive, that
+// --file and --expr are not both given) and applies CppNix's "backward
+// compatibility hack": --file evaluates impurely.
+func (ia *installableArgs) settle(e *env, exclusive bool) error {
+	if exclusive && ia.file != nil && ia.expr != nil {
+		return usagef("'--file' and '--expr' are exclusive")
+	}
+	if ia.file != nil {
+		return e.cfg.Assign("pure-eval", "false")
+	}
+	return nil
+}
+
 func runNixEval(e *env, args []string) error {
 	var (
 		ia      = installableArgs{outputsSpec: true}
@@ -91,14 +104,8 @@ func runNixEval(e *env, args []string) error {
 	if err := e.finishNixFlags(); err != nil {
 		return err
 	}
-	if ia.file != nil && ia.expr != nil {
-		return usagef("'--file' and '--expr' are exclusive")
-	}
-	if ia.file != nil {
-		// CppNix's "backward compatibility hack": --file evaluates impurely.
-		if err := e.cfg.Assign("pure-eval", "false"); err != nil {
-			return err
-		}
+	if err := ia.settle(e, true); err != nil {
+		return err
 	}
 	if raw && jsonOut {
 		return usagef("--raw and --json are mutually exclusive")

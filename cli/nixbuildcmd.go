@@ -64,13 +64,8 @@ func runNixBuildCmd(e *env, args []string) error {
 	if err := e.finishNixFlags(); err != nil {
 		return err
 	}
-	if ia.file != nil && ia.expr != nil {
-		return usagef("'--file' and '--expr' are exclusive")
-	}
-	if ia.file != nil {
-		if err := e.cfg.Assign("pure-eval", "false"); err != nil {
-			return err
-		}
+	if err := ia.settle(e, true); err != nil {
+		return err
 	}
 	ctx, cancel := buildContext()
 	defer cancel()

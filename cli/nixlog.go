@@ -40,10 +40,8 @@ func runNixLog(e *env, args []string) error {
 	if err := e.finishNixFlags(); err != nil {
 		return err
 	}
-	if ia.file != nil {
-		if err := e.cfg.Assign("pure-eval", "false"); err != nil {
-			return err
-		}
+	if err := ia.settle(e, false); err != nil {
+		return err
 	}
 	_ = e.cfg.Set("readonly-mode", "true")
 	ctx := context.Background()
