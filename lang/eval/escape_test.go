@@ -41,14 +41,7 @@ func TestReusableEnv(t *testing.T) {
 	}
 	st := New(Options{})
 	for _, c := range cases {
-		p, err := st.Parse(token.OriginString, "", []byte(c.src), "/")
-		if err != nil {
-			t.Fatalf("%s: %v", c.src, err)
-		}
-		l, ok := p.node.(*lambdaNode)
-		if !ok {
-			t.Fatalf("%s: compiled to %T, not a lambda", c.src, p.node)
-		}
+		l := compileLambda(t, st, c.src)
 		if l.reuse != c.reuse {
 			t.Errorf("%s: reuse = %v, want %v", c.src, l.reuse, c.reuse)
 		}
@@ -75,16 +68,23 @@ func TestCurried(t *testing.T) {
 	}
 	st := New(Options{})
 	for _, c := range cases {
-		p, err := st.Parse(token.OriginString, "", []byte(c.src), "/")
-		if err != nil {
-			t.Fatalf("%s: %v", c.src, err)
-		}
-		l, ok := p.node.(*lambdaNode)
-		if !ok {
-			t.Fatalf("%s: compiled to %T, not a lambda", c.src, p.node)
-		}
+		l := compileLambda(t, st, c.src)
 		if got := l.curried != nil; got != c.curried {
 			t.Errorf("%s: curried = %v, want %v", c.src, got, c.curried)
 		}
 	}
+}
+
+// compileLambda compiles src, which must be a function.
+func compileLambda(t *testing.T, st *State, src string) *lambdaNode {
+	t.Helper()
+	p, err := st.Parse(token.OriginString, "", []byte(src), "/")
+	if err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	l, ok := p.node.(*lambdaNode)
+	if !ok {
+		t.Fatalf("%s: compiled to %T, not a lambda", src, p.node)
+	}
+	return l
 }
