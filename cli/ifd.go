@@ -7,10 +7,10 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/nixgo/nixgo/build"
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/lang/builtins"
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/store"
 	"github.com/nixgo/nixgo/store/evalstore"
@@ -60,35 +60,25 @@ func (s *evalStore) Close() error {
 // derivations, then outputs (whose .drv files must be valid). It returns
 // the closures of the outputs, which the evaluation may then read.
 func (s *evalStore) Realise(ctx eval.Context) ([]string, error) {
-	var opaque, deep []string
-	var outputs []build.DerivedPath
 	dir := storepath.Dir(s.StoreDir())
-	for _, c := range ctx {
-		switch {
-		case strings.HasPrefix(c, "="):
-			deep = append(deep, c[1:])
-		case strings.HasPrefix(c, "!"):
-			name, drv, _ := strings.Cut(c[1:], "!")
-			p, err := dir.Parse(drv)
-			if err != nil {
-				return nil, err
-			}
-			outputs = append(outputs, build.DerivedPath{Path: p, Built: true, Outputs: []string{name}})
-		default:
-			opaque = append(opaque, c)
-		}
-	}
+	opaque, deep, built := splitContext(ctx)
 	for _, l := range [][]string{opaque, deep} {
 		for _, p := range l {
 			if !s.IsValidPath(p) {
-				return nil, fmt.Errorf("path '%s' is not valid", p)
+				return nil, &builtins.InvalidPathError{Path: p}
 			}
 		}
 	}
-	for _, o := range outputs {
-		if p := dir.Path(o.Path); !s.IsValidPath(p) {
-			return nil, fmt.Errorf("path '%s' is not valid", p)
+	outputs := make([]build.DerivedPath, 0, len(built))
+	for _, b := range built {
+		if !s.IsValidPath(b.drv) {
+			return nil, &builtins.InvalidPathError{Path: b.drv}
 		}
+		p, err := dir.Parse(b.drv)
+		if err != nil {
+			return nil, err
+		}
+		outputs = append(outputs, build.DerivedPath{Path: p, Built: true, Outputs: []string{b.output}})
 	}
 	if len(outputs) == 0 {
 		return nil, nil
@@ -100,17 +90,17 @@ func (s *evalStore) Realise(ctx eval.Context) ([]string, error) {
 	if err := build.Build(s.ctx, s.e.buildOptions(st, build.Normal, s.logger()), outputs); err != nil {
 		return nil, err
 	}
-	var built []storepath.StorePath
+	var outPaths []storepath.StorePath
 	for _, o := range outputs {
 		outs, err := drvOutputPaths(s.ctx, st, o.Path)
 		if err != nil {
 			return nil, err
 		}
 		if p, ok := outs[o.Outputs[0]]; ok {
-			built = append(built, p)
+			outPaths = append(outPaths, p)
 		}
 	}
-	closure, err := store.Closure(s.ctx, st, built, store.ClosureOptions{})
+	closure, err := store.Closure(s.ctx, st, outPaths, store.ClosureOptions{})
 	if err != nil {
 		return nil, err
 	}

@@ -6,9 +6,9 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
+	"github.com/nixgo/nixgo/lang/builtins"
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/store/dummy"
 )
@@ -35,26 +35,38 @@ func (e *env) readOnlyEvalStore() eval.Store {
 // elements: plain paths, then whole derivations, then derivation outputs
 // (whose .drv file is checked).
 func (s readOnlyStore) Realise(ctx eval.Context) ([]string, error) {
-	var opaque, deep, built []string
+	opaque, deep, built := splitContext(ctx)
+	for _, l := range [][]string{opaque, deep} {
+		if len(l) > 0 {
+			return nil, &builtins.InvalidPathError{Path: l[0]}
+		}
+	}
+	if len(built) > 0 {
+		return nil, &builtins.InvalidPathError{Path: built[0].drv}
+	}
+	return nil, nil
+}
+
+// builtOutput is an output of a derivation named by a string context.
+type builtOutput struct{ output, drv string }
+
+// splitContext sorts the elements of a string context by kind, in CppNix's
+// order of realisation: plain store paths, whole derivations ("=drv"), then
+// derivation outputs ("!out!drv").
+func splitContext(ctx eval.Context) (opaque, deep []string, built []builtOutput) {
 	for _, c := range ctx {
 		switch {
 		case strings.HasPrefix(c, "="):
 			deep = append(deep, c[1:])
 		case strings.HasPrefix(c, "!"):
-			rest := c[1:]
-			if i := strings.IndexByte(rest, '!'); i >= 0 {
-				built = append(built, rest[i+1:])
+			if out, drv, ok := strings.Cut(c[1:], "!"); ok {
+				built = append(built, builtOutput{out, drv})
 			}
 		default:
 			opaque = append(opaque, c)
 		}
 	}
-	for _, l := range [][]string{opaque, deep, built} {
-		if len(l) > 0 {
-			return nil, fmt.Errorf("path '%s' is not valid", l[0])
-		}
-	}
-	return nil, nil
+	return opaque, deep, built
 }
 
 // dummyStoreURI reports whether the configured store is CppNix's dummy store.

@@ -4,6 +4,7 @@
 package builtins
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/nixgo/nixgo/lang/eval"
@@ -60,7 +61,8 @@ func realiseContext(st *eval.State, pos token.Pos, ctx eval.Context, path string
 func realiseWith(st *eval.State, r Realiser, ctx eval.Context, invalid func(msg string)) {
 	built, err := r.Realise(ctx)
 	if err != nil {
-		if invalid != nil && strings.HasPrefix(err.Error(), "path '") && strings.HasSuffix(err.Error(), "' is not valid") {
+		var ip *InvalidPathError
+		if invalid != nil && errors.As(err, &ip) {
 			invalid(err.Error())
 		}
 		status := 0
@@ -73,6 +75,12 @@ func realiseWith(st *eval.State, r Realiser, ctx eval.Context, invalid func(msg 
 		allowStorePath(st, p)
 	}
 }
+
+// InvalidPathError is a Realiser's failure for a store path of the context
+// that is not valid.
+type InvalidPathError struct{ Path string }
+
+func (e *InvalidPathError) Error() string { return "path '" + e.Path + "' is not valid" }
 
 // Realiser is implemented by stores that can build the derivation outputs a
 // string refers to (import from derivation).
