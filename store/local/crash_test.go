@@ -165,12 +165,10 @@ func makeCrashData(t *testing.T, data string) {
 	os.WriteFile(data+"/export", buf.Bytes(), 0o644)
 }
 
-// checkAndCollect verifies the store after a kill, then deletes every valid
-// path and every unlocked temporary directory, as a garbage collector would.
-func checkAndCollect(t *testing.T, root, what string) {
+// verifyClean fails the test unless verifying s with its contents finds
+// nothing wrong.
+func verifyClean(t *testing.T, s *Store, what string) {
 	t.Helper()
-	s := openTest(t, root)
-	defer s.Close()
 	var problems []string
 	bad, err := s.Verify(ctx, store.VerifyOptions{CheckContents: true, Log: store.LoggerFunc(func(l store.Level, m string) {
 		if l <= store.LevelWarn {
@@ -180,6 +178,15 @@ func checkAndCollect(t *testing.T, root, what string) {
 	if err != nil || bad || len(problems) > 0 {
 		t.Fatalf("%s: verify: %v, %v\n%s", what, bad, err, strings.Join(problems, "\n"))
 	}
+}
+
+// checkAndCollect verifies the store after a kill, then deletes every valid
+// path and every unlocked temporary directory, as a garbage collector would.
+func checkAndCollect(t *testing.T, root, what string) {
+	t.Helper()
+	s := openTest(t, root)
+	defer s.Close()
+	verifyClean(t, s, what)
 	paths, err := s.QueryAllValidPaths(ctx)
 	if err != nil {
 		t.Fatal(err)

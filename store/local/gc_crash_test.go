@@ -20,7 +20,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -110,15 +109,7 @@ func TestGCCrashSafety(t *testing.T) {
 		t.Helper()
 		s := openTest(t, root)
 		defer s.Close()
-		var problems []string
-		bad, err := s.Verify(ctx, store.VerifyOptions{CheckContents: true, Log: store.LoggerFunc(func(l store.Level, m string) {
-			if l <= store.LevelWarn {
-				problems = append(problems, m)
-			}
-		})})
-		if err != nil || bad || len(problems) > 0 {
-			t.Fatalf("%s: verify: %v, %v\n%s", what, bad, err, strings.Join(problems, "\n"))
-		}
+		verifyClean(t, s, what)
 		for _, p := range []storepath.StorePath{live, dep} {
 			if ok, _ := s.IsValidPath(ctx, p); !ok {
 				t.Fatalf("%s: live path %s deleted", what, p)
