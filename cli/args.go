@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/nixgo/nixgo/config"
 	"github.com/nixgo/nixgo/format/ospath"
 )
 
@@ -283,27 +284,9 @@ func atoi(s string) (int, error) {
 // suffix K, M, G or T, as CppNix's string2IntWithUnitPrefix (the product wraps
 // around as CppNix's unsigned arithmetic does).
 func unitPrefixInt(s string) (uint64, error) {
-	mult := uint64(1)
-	if s != "" {
-		u := s[len(s)-1]
-		if 'a' <= u && u <= 'z' {
-			u -= 'a' - 'A'
-		}
-		if 'A' <= u && u <= 'Z' {
-			switch u {
-			case 'K':
-				mult = 1 << 10
-			case 'M':
-				mult = 1 << 20
-			case 'G':
-				mult = 1 << 30
-			case 'T':
-				mult = 1 << 40
-			default:
-				return 0, usagef("invalid unit specifier '%c'", u)
-			}
-			s = s[:len(s)-1]
-		}
+	s, mult, unit := config.UnitPrefix(s)
+	if mult == 0 {
+		return 0, usagef("invalid unit specifier '%c'", unit)
 	}
 	n, ok := parseUint64(s)
 	if !ok {

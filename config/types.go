@@ -162,21 +162,9 @@ func (d *Setting) parse(c *Config, str string) (value, error) {
 // product (e.g. `cores = 4G` gives 0).
 func (d *Setting) parseInt(str string) (value, error) {
 	bad := usageErrorf("setting '%s' has invalid value '%s'", d.Name, str)
-	digits, mult := str, uint64(1)
-	if n := len(str); n > 0 && isAlpha(str[n-1]) {
-		switch str[n-1] | 0x20 {
-		case 'k':
-			mult = 1 << 10
-		case 'm':
-			mult = 1 << 20
-		case 'g':
-			mult = 1 << 30
-		case 't':
-			mult = 1 << 40
-		default:
-			return value{}, bad
-		}
-		digits = str[:n-1]
+	digits, mult, _ := UnitPrefix(str)
+	if mult == 0 {
+		return value{}, bad
 	}
 	bits, signed := 64, d.Type == Int
 	if d.Type == Uint {
@@ -197,6 +185,29 @@ func (d *Setting) parseInt(str string) (value, error) {
 }
 
 func isAlpha(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+// UnitPrefix splits the unit letter of CppNix's string2IntWithUnitPrefix
+// off s: K, M, G or T (either case) multiply by 2^10, 2^20, 2^30 or 2^40.
+// It returns the digits, the multiplier (1 without a letter) and the
+// letter, upper-cased; another final letter gives the multiplier 0.
+func UnitPrefix(s string) (digits string, mult uint64, unit byte) {
+	n := len(s)
+	if n == 0 || !isAlpha(s[n-1]) {
+		return s, 1, 0
+	}
+	unit = s[n-1] &^ 0x20
+	switch unit {
+	case 'K':
+		mult = 1 << 10
+	case 'M':
+		mult = 1 << 20
+	case 'G':
+		mult = 1 << 30
+	case 'T':
+		mult = 1 << 40
+	}
+	return s[:n-1], mult, unit
+}
 
 // parseInteger is boost::lexical_cast for an integer of the given width,
 // preceded by CppNix's check that unsigned numbers have no '-': an
