@@ -24,6 +24,10 @@ import (
 	"github.com/nixgo/nixgo/store/refscan"
 )
 
+// mtimeStore is the modification time of everything in the store: one
+// second after the epoch.
+const mtimeStore = 1
+
 // smallObject is the size up to which AddFromDump computes an object's
 // path before writing it.
 const smallObject = 1 << 20

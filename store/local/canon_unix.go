@@ -14,10 +14,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// mtimeStore is the modification time of everything in the store: one
-// second after the epoch.
-const mtimeStore = 1
-
 // canonicalise gives path and everything below it the store's metadata.
 func (s *Store) canonicalise(path string) error {
 	if err := s.canonicaliseTree(path); err != nil {

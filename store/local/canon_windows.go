@@ -1,6 +1,9 @@
-// Canonicalisation of store objects on Windows: only the modification time
-// (there are no permission bits or owners to normalise; CppNix does not
-// canonicalise on Windows).
+// Canonicalisation of store objects on Windows: modification time 1 and
+// read-only regular files (FILE_ATTRIBUTE_READONLY). Windows has no
+// permission bits or owners to normalise as on Unix; the read-only
+// attribute stands for the Unix store's 0444/0555 so that nothing writes
+// into a valid path by mistake. Deleting a store object clears it first
+// (os.Remove does so for a read-only file).
 
 package local
 
@@ -11,7 +14,7 @@ import (
 )
 
 // canonicalise sets the modification time of path and everything below it
-// (symlinks excepted) to 1.
+// (symlinks excepted) to 1 and makes its regular files read-only.
 func (s *Store) canonicalise(path string) error {
 	fi, err := os.Lstat(path)
 	if err != nil {
@@ -32,19 +35,40 @@ func (s *Store) canonicalise(path string) error {
 			}
 		}
 	}
-	if m&os.ModeSymlink == 0 && fi.ModTime().Unix() != 1 {
-		t := time.Unix(1, 0)
+	if m&os.ModeSymlink != 0 {
+		return nil
+	}
+	return canonicaliseWindows(path, fi)
+}
+
+// canonicaliseWindows gives one file or directory the store's metadata:
+// the time first (setting it needs no write access to the data, but some
+// file systems refuse it on read-only files), then the read-only
+// attribute of regular files.
+func canonicaliseWindows(path string, fi os.FileInfo) error {
+	if fi.ModTime().Unix() != mtimeStore {
+		t := time.Unix(mtimeStore, 0)
 		if err := os.Chtimes(path, t, t); err != nil {
 			return fmt.Errorf("changing modification time of '%s': %w", path, unwrapPath(err))
+		}
+	}
+	// On Windows os.Chmod only sets or clears FILE_ATTRIBUTE_READONLY
+	// (from the 0o200 bit).
+	if fi.Mode().IsRegular() && fi.Mode().Perm()&0o200 != 0 {
+		if err := os.Chmod(path, 0o444); err != nil {
+			return fmt.Errorf("making '%s' read-only: %w", path, unwrapPath(err))
 		}
 	}
 	return nil
 }
 
-// canonicaliseMetadataOnly sets one path's modification time to 1.
+// canonicaliseMetadataOnly re-applies the store's metadata to one path.
 func canonicaliseMetadataOnly(path string) error {
-	t := time.Unix(1, 0)
-	return os.Chtimes(path, t, t)
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return err
+	}
+	return canonicaliseWindows(path, fi)
 }
 
 // inodeOf is not available on Windows: optimise does nothing there.

@@ -396,3 +396,30 @@ func TestCanonicaliseSetuid(t *testing.T) {
 		t.Errorf("mode %v, want -r-xr-xr-x", fi.Mode())
 	}
 }
+
+// TestReadOnlyFiles checks that an added object's regular files are
+// read-only (mode 0444/0555 on Unix, FILE_ATTRIBUTE_READONLY on Windows,
+// which Go reports as 0444) and that deleting the object still removes
+// them.
+func TestReadOnlyFiles(t *testing.T) {
+	var p storepath.StorePath
+	s, _ := gcStore(t, func(s *Store) {
+		p = addTree(t, s, "ro", map[string]string{"f": "data", "d/g": "more", "run.sh": "echo"})
+	})
+	real := s.RealPath(p)
+	for _, rel := range []string{"f", "d/g", "run.sh"} {
+		fi, err := os.Stat(filepath.Join(real, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm()&0o222 != 0 || fi.ModTime().Unix() != mtimeStore {
+			t.Errorf("%s: mode %v, mtime %d; want read-only and %d", rel, fi.Mode(), fi.ModTime().Unix(), mtimeStore)
+		}
+	}
+	if _, err := s.CollectGarbage(ctx, store.GCOptions{Action: store.GCDeleteSpecific, PathsToDelete: []storepath.StorePath{p}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(real); !os.IsNotExist(err) {
+		t.Errorf("%s still exists after deletion: %v", real, err)
+	}
+}
