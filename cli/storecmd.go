@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/nixgo/nixgo/format/fslink"
 	"github.com/nixgo/nixgo/format/hash"
 	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/format/storepath"
@@ -28,10 +29,10 @@ func followLinksToStore(dir storepath.Dir, arg string) (string, error) {
 	p := absPath(arg)
 	for !dir.IsInStore(p) {
 		fi, err := os.Lstat(ospath.Native(p))
-		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		if err != nil || !fslink.IsLink(ospath.Native(p), fi.Mode()) {
 			break
 		}
-		target, err := os.Readlink(ospath.Native(p))
+		target, err := fslink.Readlink(ospath.Native(p))
 		if err != nil {
 			return "", sysError(err)
 		}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/nixgo/nixgo/format/fslink"
 )
 
 // isExecutable reports whether a regular file has the nix.executable
@@ -14,14 +16,8 @@ import (
 func isExecutable(p string, _ fs.FileMode) bool { return hasStream(p, execStream) }
 
 // linkFileTarget returns the target of a regular file that stands for a
-// symlink (it has the nix.symlink stream).
-func linkFileTarget(p string) (string, bool, error) {
-	if !hasStream(p, linkStream) {
-		return "", false, nil
-	}
-	b, err := os.ReadFile(p)
-	return string(b), true, err
-}
+// symlink (a format/fslink link file).
+func linkFileTarget(p string) (string, bool, error) { return fslink.ReadLinkFile(p) }
 
 // readLink returns a symlink's target with '/' separators, as the NAR
 // holds it.

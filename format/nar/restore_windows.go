@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/nixgo/nixgo/format/fslink"
 )
 
 // Windows has no execute permission bit, and creating a symlink needs a
@@ -25,7 +27,8 @@ import (
 //   - "FILE:nix.executable" marks an executable regular file;
 //   - "FILE:nix.symlink" marks a regular file that stands for a symlink
 //     Windows could not create: the file holds the target, as Git does
-//     with core.symlinks = false, and DumpPath reads it back as a symlink.
+//     with core.symlinks = false, and DumpPath reads it back as a symlink
+//     (format/fslink's link file, which GC roots and result links use too).
 //
 // A symlink is a real Windows symlink when it can be one: the creation
 // succeeds and its target has no '\' and no ':' other than a drive's
@@ -41,10 +44,7 @@ import (
 // fallback symlink there fails instead of losing the information. Names
 // that Windows cannot store faithfully are rejected (checkLocalName), and
 // names that differ only in case need RestoreOptions.CaseHack.
-const (
-	execStream = ":nix.executable"
-	linkStream = ":nix.symlink"
-)
+const execStream = ":nix.executable"
 
 // makeExecutable marks f as executable with the nix.executable stream.
 func makeExecutable(f *os.File) error {
@@ -76,7 +76,7 @@ type pendingLink struct{ target, path string }
 // symlink creates a symlink at p, or the fallback file when Windows
 // cannot hold it.
 func (rs *restorer) symlink(target, p string) error {
-	if nativeLinkTarget(target) {
+	if fslink.NativeTarget(target) {
 		err := os.Symlink(target, p)
 		if err == nil {
 			if fi, lerr := os.Lstat(p); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
@@ -91,41 +91,7 @@ func (rs *restorer) symlink(target, p string) error {
 			return err
 		}
 	}
-	return writeLinkFile(target, p)
-}
-
-// nativeLinkTarget reports whether a NAR symlink target survives a round
-// trip through a Windows symlink.
-func nativeLinkTarget(target string) bool {
-	if strings.ContainsRune(target, '\\') || target == "" {
-		return false
-	}
-	if i := strings.IndexByte(target, ':'); i >= 0 {
-		// Only a drive: "C:/...".
-		return i == 1 && len(target) > 2 && target[2] == '/' && strings.IndexByte(target[2:], ':') < 0 &&
-			('a' <= target[0]|0x20 && target[0]|0x20 <= 'z')
-	}
-	return true
-}
-
-// writeLinkFile creates the fallback for a symlink: a regular file holding
-// the target, marked with the nix.symlink stream.
-func writeLinkFile(target, p string) error {
-	f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o666)
-	if err != nil {
-		return fmt.Errorf("creating symlink from '%s' -> '%s': %w", p, target, err)
-	}
-	_, err = f.WriteString(target)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = writeStream(p, linkStream, "")
-	}
-	if err != nil {
-		return fmt.Errorf("creating symlink from '%s' -> '%s': %w", p, target, err)
-	}
-	return nil
+	return fslink.WriteLinkFile(target, p)
 }
 
 // finish makes again the symlinks whose targets were missing when they

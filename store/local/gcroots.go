@@ -15,12 +15,14 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 
+	"github.com/nixgo/nixgo/format/fslink"
 	"github.com/nixgo/nixgo/format/storepath"
 	"github.com/nixgo/nixgo/store"
 )
@@ -117,8 +119,8 @@ func (s *Store) findRootsAt(ctx context.Context, p string, typ fs.FileMode, know
 				return err
 			}
 		}
-	case typ&fs.ModeSymlink != 0:
-		target, err := os.Readlink(p)
+	case fslink.IsLink(p, typ):
+		target, err := fslink.Readlink(p)
 		if err != nil {
 			return err
 		}
@@ -126,7 +128,7 @@ func (s *Store) findRootsAt(ctx context.Context, p string, typ fs.FileMode, know
 			return s.foundRoot(ctx, p, target, r, log)
 		}
 		// An indirect root: a link to a link into the store.
-		if !strings.HasPrefix(target, "/") {
+		if !strings.HasPrefix(target, "/") && !filepath.IsAbs(target) {
 			target = path.Dir(p) + "/" + target
 		}
 		target = path.Clean(target)
@@ -134,17 +136,17 @@ func (s *Store) findRootsAt(ctx context.Context, p string, typ fs.FileMode, know
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 			if isInDir(p, s.cfg.StateDir+"/gcroots/auto") {
 				store.Logf(log, store.LevelInfo, "removing stale link from '%s' to '%s'", p, target)
-				os.Remove(p)
+				fslink.Remove(p)
 			}
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if fi.Mode()&fs.ModeSymlink == 0 {
+		if !fslink.IsLink(target, fi.Mode()) {
 			return nil
 		}
-		target2, err := os.Readlink(target)
+		target2, err := fslink.Readlink(target)
 		if err != nil {
 			return err
 		}

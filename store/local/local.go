@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"sync/atomic"
 
 	"github.com/nixgo/nixgo/format/derivation"
+	"github.com/nixgo/nixgo/format/fslink"
 	"github.com/nixgo/nixgo/format/storepath"
 	"github.com/nixgo/nixgo/store"
 )
@@ -162,7 +164,7 @@ func (s *Store) createDirs() error {
 		if err := os.MkdirAll(gcroots, 0o777); err != nil {
 			return fmt.Errorf("creating directory '%s': %w", gcroots, unwrapPath(err))
 		}
-		if err := os.Symlink(profiles, gcroots+"/profiles"); err != nil && !os.IsExist(err) {
+		if err := fslink.Symlink(profiles, gcroots+"/profiles"); err != nil && !errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("creating symlink '%s': %w", gcroots+"/profiles", unwrapPath(err))
 		}
 	}

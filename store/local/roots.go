@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/nixgo/nixgo/format/fslink"
 	"github.com/nixgo/nixgo/format/hash"
 	"github.com/nixgo/nixgo/format/storepath"
 )
@@ -30,8 +31,14 @@ func (t *tempRoots) close() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.file != nil {
-		os.Remove(t.path)
+		// Removed while still locked, so that no collector takes it
+		// for a stale file; Windows cannot remove an open file, so
+		// there it goes after closing.
+		err := os.Remove(t.path)
 		t.file.Close()
+		if err != nil {
+			os.Remove(t.path)
+		}
 		t.file = nil
 	}
 	if t.gcLock != nil {
@@ -136,8 +143,8 @@ func (s *Store) AddPermRoot(ctx context.Context, p storepath.StorePath, gcRoot s
 	}
 	if fi, err := os.Lstat(gcRoot); err == nil {
 		target := ""
-		if fi.Mode()&os.ModeSymlink != 0 {
-			target, _ = os.Readlink(gcRoot)
+		if fslink.IsLink(gcRoot, fi.Mode()) {
+			target, _ = fslink.Readlink(gcRoot)
 		}
 		if target == "" || !s.dir.IsInStore(target) {
 			return "", fmt.Errorf("cannot create symlink '%s'; already exists", gcRoot)
@@ -159,18 +166,19 @@ func (s *Store) AddIndirectRoot(ctx context.Context, path string) error {
 	return makeSymlink(filepath.ToSlash(filepath.Clean(s.cfg.StateDir+"/gcroots/auto/"+h)), path)
 }
 
-// makeSymlink atomically makes link a symlink to target, creating the
-// directories above it (CppNix's IndirectRootStore::makeSymlink).
+// makeSymlink atomically makes link a symlink to target (a format/fslink
+// link), creating the directories above it (CppNix's
+// IndirectRootStore::makeSymlink).
 func makeSymlink(link, target string) error {
 	if err := os.MkdirAll(filepath.Dir(link), 0o777); err != nil {
 		return fmt.Errorf("creating directory '%s': %w", filepath.Dir(link), unwrapPath(err))
 	}
 	tmp := fmt.Sprintf("%s.tmp-%d-%d", link, os.Getpid(), rand.Int32())
-	if err := os.Symlink(target, tmp); err != nil {
+	if err := fslink.Symlink(target, tmp); err != nil {
 		return fmt.Errorf("creating symlink '%s' -> '%s': %w", tmp, target, unwrapPath(err))
 	}
-	if err := os.Rename(tmp, link); err != nil {
-		os.Remove(tmp)
+	if err := fslink.Rename(tmp, link); err != nil {
+		fslink.Remove(tmp)
 		return fmt.Errorf("renaming '%s' to '%s': %w", tmp, link, unwrapPath(err))
 	}
 	return nil

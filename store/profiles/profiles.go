@@ -12,11 +12,13 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/nixgo/nixgo/format/fslink"
 	"github.com/nixgo/nixgo/store"
 	"github.com/nixgo/nixgo/store/local"
 )
@@ -32,6 +34,9 @@ type Generation struct {
 // "<profileName>-<number>-link" (CppNix's parseName, which accepts anything
 // after "-link" too).
 func parseName(profileName, name string) (uint64, bool) {
+	if fslink.IsMarker(name) {
+		return 0, false
+	}
 	rest, ok := strings.CutPrefix(name, profileName+"-")
 	if !ok {
 		return 0, false
@@ -71,7 +76,7 @@ func Find(profile string) (gens []Generation, current uint64, ok bool, err error
 	}
 	sort.SliceStable(gens, func(i, j int) bool { return gens[i].Number < gens[j].Number })
 	if _, err := os.Lstat(profile); err == nil {
-		target, err := os.Readlink(profile)
+		target, err := fslink.Readlink(profile)
 		if err != nil {
 			return nil, 0, false, err
 		}
@@ -98,7 +103,7 @@ func deleteGeneration(profile string, n uint64, dryRun bool, log store.Logger) e
 	}
 	store.Logf(log, store.LevelNotice, "removing profile version %d", n)
 	p := fmt.Sprintf("%s-%d-link", profile, n)
-	if err := os.Remove(p); err != nil {
+	if err := fslink.Remove(p); err != nil {
 		return fmt.Errorf("cannot unlink '%s': %s", p, strerror(err))
 	}
 	return nil
@@ -225,11 +230,11 @@ func (d Dirs) DefaultProfile() string {
 			}
 		}
 	}
-	target, err := os.Readlink(link)
+	target, err := fslink.Readlink(link)
 	if err != nil {
 		return link
 	}
-	if !path.IsAbs(target) {
+	if !path.IsAbs(target) && !filepath.IsAbs(target) {
 		target = path.Join(path.Dir(link), target)
 	}
 	return path.Clean(target)
@@ -238,12 +243,12 @@ func (d Dirs) DefaultProfile() string {
 // replaceSymlink atomically makes link point to target.
 func replaceSymlink(target, link string) error {
 	tmp := fmt.Sprintf("%s.tmp-%d", link, os.Getpid())
-	os.Remove(tmp)
-	if err := os.Symlink(target, tmp); err != nil {
+	fslink.Remove(tmp)
+	if err := fslink.Symlink(target, tmp); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, link); err != nil {
-		os.Remove(tmp)
+	if err := fslink.Rename(tmp, link); err != nil {
+		fslink.Remove(tmp)
 		return err
 	}
 	return nil
@@ -296,8 +301,8 @@ func RemoveOld(dir string, each func(profile string) error) error {
 	for _, e := range entries {
 		p := dir + "/" + e.Name()
 		switch {
-		case e.Type()&fs.ModeSymlink != 0 && canWrite:
-			link, err := os.Readlink(p)
+		case fslink.IsLink(p, e.Type()) && canWrite:
+			link, err := fslink.Readlink(p)
 			if errors.Is(err, fs.ErrNotExist) {
 				continue // deleted meanwhile (a generation of an earlier profile)
 			}

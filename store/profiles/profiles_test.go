@@ -2,22 +2,21 @@
 // older than a time (the one current then stays), the period syntax, the
 // walk of nix-collect-garbage -d and the default profile links.
 
-//go:build unix
-
 package profiles
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/nixgo/nixgo/store"
+
+	"github.com/nixgo/nixgo/format/fslink"
 )
 
 // makeProfile makes profile with generations 1..n (generation i created i
@@ -27,16 +26,15 @@ func makeProfile(t *testing.T, profile string, n, cur int, now time.Time) {
 	os.MkdirAll(filepath.Dir(profile), 0o755)
 	for i := 1; i <= n; i++ {
 		g := fmt.Sprintf("%s-%d-link", profile, i)
-		if err := os.Symlink(fmt.Sprintf("/nix/store/%032d-gen", i), g); err != nil {
+		if err := fslink.Symlink(fmt.Sprintf("/nix/store/%032d-gen", i), g); err != nil {
 			t.Fatal(err)
 		}
 		when := now.Add(-time.Duration(n+1-i) * 24 * time.Hour)
-		ts := []unix.Timeval{unix.NsecToTimeval(when.UnixNano()), unix.NsecToTimeval(when.UnixNano())}
-		if err := unix.Lutimes(g, ts); err != nil {
+		if err := setLinkTime(g, when); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := os.Symlink(fmt.Sprintf("%s-%d-link", filepath.Base(profile), cur), profile); err != nil {
+	if err := fslink.Symlink(fmt.Sprintf("%s-%d-link", filepath.Base(profile), cur), profile); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -63,9 +61,9 @@ func TestFindAndDeleteOld(t *testing.T) {
 	p := dir + "/profile"
 	now := time.Now()
 	makeProfile(t, p, 4, 3, now)
-	os.Symlink("x", dir+"/profile-x-link")    // not a number
-	os.Symlink("x", dir+"/other-7-link")      // another profile
-	os.Symlink("x", dir+"/profile-12-link.y") // CppNix's parseName takes it
+	fslink.Symlink("x", dir+"/profile-x-link")    // not a number
+	fslink.Symlink("x", dir+"/other-7-link")      // another profile
+	fslink.Symlink("x", dir+"/profile-12-link.y") // CppNix's parseName takes it
 	gens, cur, ok, err := Find(p)
 	if err != nil || !ok || cur != 3 {
 		t.Fatalf("Find: %v %v %v", cur, ok, err)
@@ -91,7 +89,9 @@ func TestFindAndDeleteOld(t *testing.T) {
 	if got := numbers(t, p); !slices.Equal(got, []uint64{3}) {
 		t.Errorf("after DeleteOld: %v (%q)", got, log)
 	}
-	if _, err := os.Lstat(p + ".lock"); !os.IsNotExist(err) {
+	// Windows cannot delete a lock file while it is open: there it stays
+	// (store/local's lock files).
+	if _, err := os.Lstat(p + ".lock"); !os.IsNotExist(err) && runtime.GOOS != "windows" {
 		t.Errorf("lock file left")
 	}
 }
@@ -145,7 +145,7 @@ func TestRemoveOldWalk(t *testing.T) {
 	now := time.Now()
 	makeProfile(t, dir+"/a", 2, 2, now)
 	makeProfile(t, dir+"/sub/b", 3, 1, now)
-	os.Symlink("/nix/store/00000000000000000000000000000000-x", dir+"/plain") // not a profile
+	fslink.Symlink("/nix/store/00000000000000000000000000000000-x", dir+"/plain") // not a profile
 	var seen []string
 	err := RemoveOld(dir, func(p string) error {
 		seen = append(seen, strings.TrimPrefix(p, dir))
@@ -167,17 +167,17 @@ func TestRemoveOldWalk(t *testing.T) {
 }
 
 func TestDefaultProfile(t *testing.T) {
-	dir := t.TempDir()
+	dir := filepath.ToSlash(t.TempDir())
 	d := Dirs{StateDir: dir + "/state", Home: dir + "/home", UserStateDir: dir + "/home/.local/state/nix", Root: true}
 	os.MkdirAll(d.Home, 0o755)
 	got := d.DefaultProfile()
 	if got != dir+"/state/profiles/per-user/root/profile" {
 		t.Errorf("default profile %s", got)
 	}
-	if l, _ := os.Readlink(d.Home + "/.nix-profile"); l != got {
+	if l, _ := fslink.Readlink(d.Home + "/.nix-profile"); l != got {
 		t.Errorf("~/.nix-profile -> %q", l)
 	}
-	if l, _ := os.Readlink(dir + "/state/profiles/default"); l != got {
+	if l, _ := fslink.Readlink(dir + "/state/profiles/default"); l != got {
 		t.Errorf("profiles/default -> %q", l)
 	}
 	d.Root = false
