@@ -124,6 +124,7 @@ func runInstantiate(e *env) error {
 		if err != nil {
 			return err
 		}
+		defer ro.Close()
 		setup.store = ro
 	}
 	st, err := e.newEvalState(setup)
@@ -205,8 +206,9 @@ func runInstantiate(e *env) error {
 // evalOnlyStore is the store of nix-instantiate --eval: paths are only
 // computed, in the directory of the store chosen with --eval-store or
 // --store, which CppNix opens all the same (creating a local store). The
-// default store is not opened (nixgo may not reach it: a daemon).
-func (e *env) evalOnlyStore(evalStoreURL string) (eval.Store, error) {
+// default store is opened only when fetchurl downloads a file, which
+// CppNix writes to it (nixgo may not reach it: a daemon).
+func (e *env) evalOnlyStore(evalStoreURL string) (*readOnlyStore, error) {
 	dir := e.cfg.Dirs().StoreDir
 	open := func(url string) error {
 		s, err := stores.Open(context.Background(), url, e.storeOptions())
@@ -231,7 +233,14 @@ func (e *env) evalOnlyStore(evalStoreURL string) (eval.Store, error) {
 			return nil, err
 		}
 	}
-	return readOnlyStore{dummy.New(dir)}, nil
+	ro := &readOnlyStore{Store: dummy.New(dir)}
+	ro.open = func() (store.Store, error) {
+		if evalStoreURL != "" {
+			return stores.Open(context.Background(), evalStoreURL, e.storeOptions())
+		}
+		return e.openStore(context.Background())
+	}
+	return ro, nil
 }
 
 // lookupFileArg resolves a file argument: <p> through the search path, else a

@@ -5,40 +5,87 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"strings"
 
 	"github.com/nixgo/nixgo/lang/builtins"
 	"github.com/nixgo/nixgo/lang/eval"
+	"github.com/nixgo/nixgo/store"
 	"github.com/nixgo/nixgo/store/dummy"
+	"github.com/nixgo/nixgo/store/evalstore"
 )
 
 // readOnlyStore computes store paths without writing them, as CppNix in
 // read-only mode. Builtins that read a path with a context (readFile,
 // import, pathExists ...) first make sure the context's store paths are
-// valid; none is, as on a store that holds nothing the evaluation needs.
-type readOnlyStore struct{ eval.Store }
+// valid; none is, as on a store that holds nothing the evaluation needs,
+// except the files fetchurl downloaded: CppNix writes those to the store
+// even in read-only mode, so they go to the real store, opened when the
+// first one comes.
+type readOnlyStore struct {
+	eval.Store // computes the paths
+	// open opens the store downloads go to; nil: they are only hashed.
+	open      func() (store.Store, error)
+	real      *evalstore.Adapter
+	downloads map[string]bool
+}
 
 // StoreDir is the directory the paths are computed in.
-func (s readOnlyStore) StoreDir() string {
+func (s *readOnlyStore) StoreDir() string {
 	if d, ok := s.Store.(interface{ StoreDir() string }); ok {
 		return d.StoreDir()
 	}
 	return ""
 }
 
-func (e *env) readOnlyEvalStore() eval.Store {
-	return readOnlyStore{dummy.New(e.cfg.Dirs().StoreDir)}
+// AddDownload writes a file fetchurl downloaded to the real store
+// (builtins.Downloader).
+func (s *readOnlyStore) AddDownload(name, src string) (string, error) {
+	if s.open == nil {
+		return s.AddPath(name, src, false, nil)
+	}
+	if s.real == nil {
+		st, err := s.open()
+		if err != nil {
+			return "", err
+		}
+		s.real = evalstore.New(context.Background(), st)
+		s.downloads = map[string]bool{}
+	}
+	p, err := s.real.AddDownload(name, src)
+	if err == nil {
+		s.downloads[p] = true
+	}
+	return p, err
+}
+
+// RealPath is where the files of a downloaded path are (a chroot store).
+func (s *readOnlyStore) RealPath(path string) string {
+	if s.real == nil {
+		return path
+	}
+	return s.real.RealPath(path)
+}
+
+// Close closes the real store if a download opened it.
+func (s *readOnlyStore) Close() error {
+	if s.real == nil {
+		return nil
+	}
+	return s.real.Store().Close()
 }
 
 // Realise fails on the first store path of ctx in CppNix's order of context
 // elements: plain paths, then whole derivations, then derivation outputs
-// (whose .drv file is checked).
-func (s readOnlyStore) Realise(ctx eval.Context) ([]string, error) {
+// (whose .drv file is checked). Downloaded paths are valid.
+func (s *readOnlyStore) Realise(ctx eval.Context) ([]string, error) {
 	opaque, deep, built := splitContext(ctx)
 	for _, l := range [][]string{opaque, deep} {
-		if len(l) > 0 {
-			return nil, &builtins.InvalidPathError{Path: l[0]}
+		for _, p := range l {
+			if !s.downloads[p] {
+				return nil, &builtins.InvalidPathError{Path: p}
+			}
 		}
 	}
 	if len(built) > 0 {

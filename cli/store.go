@@ -59,4 +59,4 @@ func (e *env) openEvalStore(ctx context.Context, nixCommand bool) (*evalStore, e
 
 // PathsOnly reports that the store of nix-instantiate --eval writes nothing:
 // derivations are hashed, not printed for the store (builtins.PathsOnly).
-func (s readOnlyStore) PathsOnly() bool { return true }
+func (s *readOnlyStore) PathsOnly() bool { return true }

@@ -115,12 +115,29 @@ func fetch(st *eval.State, pos token.Pos, arg eval.Value, who string, unpack boo
 				url, expected.Format(hash.Nix32, true), got.Format(hash.Nix32, true))
 		}
 	}
-	p, err := st.Store.AddPath(name, ospath.Native(file), false, nil)
+	var p string
+	var err error
+	if d, ok := st.Store.(Downloader); ok {
+		p, err = d.AddDownload(name, ospath.Native(file))
+	} else {
+		p, err = st.Store.AddPath(name, ospath.Native(file), false, nil)
+	}
 	if err != nil {
 		st.Errorf(eval.IOError, token.NoPos, "%s", err.Error())
 	}
 	st.AllowedPaths = append(st.AllowedPaths, p)
 	return eval.MkStringCtx(p, eval.Context{p})
+}
+
+// Downloader is implemented by stores that keep what fetchurl downloads
+// even when they only compute the paths of other additions: in CppNix's
+// read-only mode (nix-instantiate --eval, --dry-run) ./paths are only
+// hashed, but a downloaded file is written to the store, where builtins can
+// then read it.
+type Downloader interface {
+	// AddDownload adds the regular file src to the store under name, flat
+	// and hashed with SHA-256, and returns the store path.
+	AddDownload(name, src string) (string, error)
 }
 
 // archiveMagics are the starts of the files libarchive recognises (its

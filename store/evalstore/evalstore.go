@@ -89,6 +89,20 @@ func (a *Adapter) AddPath(name, src string, recursive bool, filter func(path, ty
 	return a.dir.Path(p), nil
 }
 
+// AddDownload adds the file fetchurl downloaded (builtins.Downloader): flat,
+// and written to the store even in read-only mode, as CppNix's downloadFile.
+func (a *Adapter) AddDownload(name, src string) (string, error) {
+	ad, err := a.adder()
+	if err != nil {
+		return "", err
+	}
+	p, err := store.AddPath(a.ctx, ad, name, src, store.AddOptions{Method: storepath.MethodFlat, Repair: a.Repair}, nil)
+	if err != nil {
+		return "", err
+	}
+	return a.dir.Path(p), nil
+}
+
 // AddText adds a text file with references (eval.Store; builtins.toFile and
 // .drv files).
 func (a *Adapter) AddText(name, text string, refs []string) (string, error) {
