@@ -14,6 +14,7 @@ import (
 
 	"github.com/nixgo/nixgo/build/sandbox"
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/store"
 )
 
@@ -91,12 +92,12 @@ func (b *localBuild) prepareChroot() error {
 		return err
 	}
 	if err := os.Mkdir(b.chrootParentDir, 0o700); err != nil {
-		return fmt.Errorf("cannot create '%s': %w", b.chrootParentDir, unwrapPathError(err))
+		return fmt.Errorf("cannot create '%s': %w", b.chrootParentDir, syserr.Unwrap(err))
 	}
 	root := b.chrootParentDir + "/root"
 	b.chrootRootDir = root
 	if err := os.Mkdir(root, 0o750); err != nil {
-		return fmt.Errorf("cannot create '%s': %w", root, unwrapPathError(err))
+		return fmt.Errorf("cannot create '%s': %w", root, syserr.Unwrap(err))
 	}
 	if err := mkdirMode(root+"/tmp", 0o1777); err != nil {
 		return err

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/nixgo/nixgo/format/nar"
+	"github.com/nixgo/nixgo/format/syserr"
 )
 
 func builtinFetchurl(req *builtinRequest) error {
@@ -68,7 +69,7 @@ func builtinFetchurl(req *builtinRequest) error {
 			f, err := os.OpenFile(storePath, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o666)
 			if err != nil {
 				act.stop()
-				return fmt.Errorf("opening file '%s': %w", storePath, unwrapPathError(err))
+				return fmt.Errorf("opening file '%s': %w", storePath, syserr.Unwrap(err))
 			}
 			_, err = io.Copy(f, r)
 			act.stop()
@@ -82,7 +83,7 @@ func builtinFetchurl(req *builtinRequest) error {
 		}
 		if req.Env["executable"] == "1" {
 			if err := os.Chmod(storePath, 0o755); err != nil {
-				return fmt.Errorf("making '%s' executable: %w", storePath, unwrapPathError(err))
+				return fmt.Errorf("making '%s' executable: %w", storePath, syserr.Unwrap(err))
 			}
 		}
 		return nil

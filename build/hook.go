@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/store"
 )
 
@@ -40,7 +41,7 @@ func (b *localBuild) runPostBuildHook(outputs map[string]storepath.StorePath) er
 	}
 	cmd.Stderr = cmd.Stdout
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("executing '%s': %v", hook, unwrapPathError(err))
+		return fmt.Errorf("executing '%s': %v", hook, syserr.Unwrap(err))
 	}
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {

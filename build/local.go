@@ -24,6 +24,7 @@ import (
 	"github.com/nixgo/nixgo/format/derivation"
 	"github.com/nixgo/nixgo/format/hash"
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/store"
 )
 
@@ -285,7 +286,7 @@ func (b *localBuild) createTmpDir() error {
 			break
 		}
 		if !os.IsExist(err) {
-			return fmt.Errorf("creating directory '%s': %w", p, unwrapPathError(err))
+			return fmt.Errorf("creating directory '%s': %w", p, syserr.Unwrap(err))
 		}
 	}
 	b.tmpDir = b.topTmpDir
@@ -302,14 +303,6 @@ func (b *localBuild) createTmpDir() error {
 		b.tmpDirInSandbox = filepath.FromSlash(b.tmpDirInSandbox)
 	}
 	return nil
-}
-
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // chooseScratchPaths decides where each output is built.

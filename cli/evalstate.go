@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/nixgo/nixgo/format/ospath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/lang/builtins"
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/syntax"
@@ -210,12 +211,12 @@ func (e *env) writeHeapProfile(st *eval.State) {
 func readFileArg(path string) ([]byte, error) {
 	f, err := os.Open(ospath.Native(path))
 	if err != nil {
-		return nil, fmt.Errorf("opening file '%s': %s", path, strerrorOf(err))
+		return nil, fmt.Errorf("opening file '%s': %s", path, syserr.Strerror(err))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(f)
 	if err != nil {
-		return nil, fmt.Errorf("reading from file: %s", strerrorOf(err))
+		return nil, fmt.Errorf("reading from file: %s", syserr.Strerror(err))
 	}
 	return data, nil
 }

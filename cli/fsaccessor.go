@@ -17,6 +17,7 @@ import (
 
 	"github.com/nixgo/nixgo/format/nar"
 	"github.com/nixgo/nixgo/format/ospath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/store"
 )
@@ -138,7 +139,7 @@ func (a *storeAccessor) readDir(p string) ([]string, error) {
 	}
 	es, err := os.ReadDir(ospath.Native(real))
 	if err != nil {
-		return nil, fmt.Errorf("reading directory %s: %s", p, strerrorOf(err))
+		return nil, fmt.Errorf("reading directory %s: %s", p, syserr.Strerror(err))
 	}
 	names := make([]string, len(es))
 	for i, e := range es {
@@ -154,7 +155,7 @@ func (a *storeAccessor) readFile(p string, w io.Writer) error {
 	}
 	f, err := os.Open(ospath.Native(real))
 	if err != nil {
-		return fmt.Errorf("opening file '%s': %s", real, strerrorOf(err))
+		return fmt.Errorf("opening file '%s': %s", real, syserr.Strerror(err))
 	}
 	defer f.Close()
 	_, err = io.Copy(w, f)
@@ -197,7 +198,7 @@ type narAccessor struct {
 func newNARAccessor(file string) (*narAccessor, error) {
 	f, err := os.Open(ospath.Native(file))
 	if err != nil {
-		return nil, fmt.Errorf("opening file '%s': %s", file, strerrorOf(err))
+		return nil, fmt.Errorf("opening file '%s': %s", file, syserr.Strerror(err))
 	}
 	defer f.Close()
 	a := &narAccessor{file: file, entries: map[string]*narEntry{}}
@@ -269,7 +270,7 @@ func (a *narAccessor) readLink(p string) (string, error) {
 func (a *narAccessor) readFile(p string, w io.Writer) error {
 	f, err := os.Open(ospath.Native(a.file))
 	if err != nil {
-		return fmt.Errorf("opening file '%s': %s", a.file, strerrorOf(err))
+		return fmt.Errorf("opening file '%s': %s", a.file, syserr.Strerror(err))
 	}
 	defer f.Close()
 	r := nar.NewReader(bufio.NewReaderSize(f, 1<<16))

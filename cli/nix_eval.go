@@ -11,9 +11,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 
 	"github.com/nixgo/nixgo/format/ospath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
@@ -267,11 +267,11 @@ func writeValueTo(st *eval.State, v eval.Value, pos token.Pos, path string) erro
 		switch x := v.(type) {
 		case *eval.String:
 			if err := os.WriteFile(path, []byte(x.S), 0o666); err != nil {
-				st.Errorf(eval.IOError, token.NoPos, "opening file '%s': %s", path, strerrorOf(err))
+				st.Errorf(eval.IOError, token.NoPos, "opening file '%s': %s", path, syserr.Strerror(err))
 			}
 		case *eval.Attrs:
 			if err := os.Mkdir(path, 0o777); err != nil && !os.IsExist(err) {
-				return fmt.Errorf("filesystem error: cannot create directory: %s [%s]", strerrorOf(err), path)
+				return fmt.Errorf("filesystem error: cannot create directory: %s [%s]", syserr.Strerror(err), path)
 			}
 			for _, a := range x.All() {
 				name := st.Symbols.Name(a.Name)
@@ -356,7 +356,7 @@ func (e *env) flakeRefError(installables []string, cwd string) error {
 	path = syntax.CanonPath(path)
 	fi, err := os.Lstat(ospath.Native(path))
 	if err != nil {
-		return fmt.Errorf("getting status of '%s': %s", path, strerrorOf(err))
+		return fmt.Errorf("getting status of '%s': %s", path, syserr.Strerror(err))
 	}
 	if !fi.IsDir() {
 		if filepath.Base(path) != "flake.nix" {
@@ -380,16 +380,6 @@ func (e *env) flakeRefError(installables []string, cwd string) error {
 		}
 	}
 	return disabled
-}
-
-// strerrorOf renders an OS error as the C library's strerror.
-func strerrorOf(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		s := errno.Error()
-		return strings.ToUpper(s[:1]) + s[1:]
-	}
-	return err.Error()
 }
 
 func fileExists(p string) bool {

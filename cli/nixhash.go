@@ -18,6 +18,7 @@ import (
 	"github.com/nixgo/nixgo/format/nixbase32"
 	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/format/syserr"
 )
 
 // hashPathArgs say how nix-hash, nix hash path and nix hash file hash their
@@ -40,7 +41,7 @@ func (a *hashPathArgs) run(e *env) error {
 			// that pipes such as <(echo hi) work).
 			f, err := os.Open(ospath.Native(p))
 			if err != nil {
-				return fmt.Errorf("opening file '%s': %s", p, strerrorOf(err))
+				return fmt.Errorf("opening file '%s': %s", p, syserr.Strerror(err))
 			}
 			_, err = io.Copy(h, f)
 			f.Close()

@@ -21,6 +21,7 @@ import (
 	"github.com/nixgo/nixgo/format/nar"
 	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/store"
 )
 
@@ -71,7 +72,7 @@ func addFileSlow(e *env, a store.Adder, src, name string, opts store.AddOptions)
 	if fi, err := os.Stat(ospath.Native(src)); err != nil {
 		return storepath.StorePath{}, sysError(err)
 	} else if fi.IsDir() {
-		return storepath.StorePath{}, fmt.Errorf("reading from file '%s': %s", src, strerrorOf(syscall.EISDIR))
+		return storepath.StorePath{}, fmt.Errorf("reading from file '%s': %s", src, syserr.Strerror(syscall.EISDIR))
 	}
 	opts.Serialisation = store.SerialNAR
 	pr, pw := io.Pipe()
@@ -597,11 +598,11 @@ func opGenerateBinaryCacheKey(c *nixStoreCmd) error {
 	}
 	enc := base64.StdEncoding.EncodeToString
 	if err := os.WriteFile(ospath.Native(publicFile), []byte(name+":"+enc(pub)), 0o666); err != nil {
-		return fmt.Errorf("writing to file '%s': %s", publicFile, strerrorOf(err))
+		return fmt.Errorf("writing to file '%s': %s", publicFile, syserr.Strerror(err))
 	}
 	// CppNix sets the umask to 077 before writing the secret key.
 	if err := os.WriteFile(ospath.Native(secretFile), []byte(name+":"+enc(priv)), 0o600); err != nil {
-		return fmt.Errorf("writing to file '%s': %s", secretFile, strerrorOf(err))
+		return fmt.Errorf("writing to file '%s': %s", secretFile, syserr.Strerror(err))
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/nixgo/nixgo/format/hash"
 	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/store"
 )
 
@@ -88,7 +89,7 @@ func makeParentCanonical(p string) (string, error) {
 		real, err = filepath.Abs(real)
 	}
 	if err != nil {
-		return "", fmt.Errorf("canonicalising parent path of '\"%s\"': %s", abs, strerrorOf(err))
+		return "", fmt.Errorf("canonicalising parent path of '\"%s\"': %s", abs, syserr.Strerror(err))
 	}
 	real = ospath.FromNative(real)
 	if real == "/" {
@@ -133,7 +134,7 @@ func sysError(err error) error {
 	default:
 		return err
 	}
-	return fmt.Errorf("%s: %s", what, strerrorOf(pe.Err))
+	return fmt.Errorf("%s: %s", what, syserr.Strerror(pe.Err))
 }
 
 // parseHashAlgoFlag parses the algorithm of a command-line flag; an unknown

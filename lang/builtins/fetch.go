@@ -16,6 +16,7 @@ import (
 	"github.com/nixgo/nixgo/format/nar"
 	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
@@ -108,7 +109,7 @@ func fetch(st *eval.State, pos token.Pos, arg eval.Value, who string, unpack boo
 	if expected != nil {
 		data, err := os.ReadFile(ospath.Native(file))
 		if err != nil {
-			st.Errorf(eval.IOError, token.NoPos, "reading file '%s': %s", file, strerror(err))
+			st.Errorf(eval.IOError, token.NoPos, "reading file '%s': %s", file, syserr.Strerror(err))
 		}
 		if got := hash.SumString(hash.SHA256, string(data)); got != *expected {
 			st.ErrorfStatus(102, eval.EvalError, token.NoPos, "hash mismatch in file downloaded from '%s':\n  specified: %s\n  got:       %s",

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/nixgo/nixgo/format/ospath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
@@ -138,7 +139,7 @@ func lstat(st *eval.State, path string) fs.FileInfo {
 		if errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ENOTDIR) {
 			return nil
 		}
-		st.Errorf(eval.IOError, token.NoPos, "getting status of '%s': %s", path, strerror(err))
+		st.Errorf(eval.IOError, token.NoPos, "getting status of '%s': %s", path, syserr.Strerror(err))
 	}
 	return fi
 }
@@ -157,7 +158,7 @@ func readLink(st *eval.State, path string) string {
 	checkAccess(st, path)
 	target, err := os.Readlink(ospath.Native(path))
 	if err != nil {
-		st.Errorf(eval.IOError, token.NoPos, "reading symbolic link '%s': %s", path, strerror(err))
+		st.Errorf(eval.IOError, token.NoPos, "reading symbolic link '%s': %s", path, syserr.Strerror(err))
 	}
 	return ospath.FromNative(target)
 }
@@ -254,7 +255,7 @@ func openFile(st *eval.State, path string) *os.File {
 	checkAccess(st, path)
 	f, err := os.OpenFile(ospath.Native(path), os.O_RDONLY|openNoFollow, 0)
 	if err != nil {
-		st.Errorf(eval.IOError, token.NoPos, "opening file '%s': %s", path, strerror(err))
+		st.Errorf(eval.IOError, token.NoPos, "opening file '%s': %s", path, syserr.Strerror(err))
 	}
 	return f
 }
@@ -265,7 +266,7 @@ func readFileContents(st *eval.State, path string) []byte {
 	b, err := io.ReadAll(f)
 	f.Close()
 	if err != nil {
-		st.Errorf(eval.IOError, token.NoPos, "reading from file '%s': %s", path, strerror(err))
+		st.Errorf(eval.IOError, token.NoPos, "reading from file '%s': %s", path, syserr.Strerror(err))
 	}
 	return b
 }
@@ -283,34 +284,17 @@ func fsErrorMessage(err error) string {
 		if errors.Is(pe.Err, syscall.ENOENT) || errors.Is(pe.Err, syscall.ENOTDIR) {
 			return "path '" + path + "' does not exist"
 		}
-		return "getting status of '" + path + "': " + strerror(pe.Err)
+		return "getting status of '" + path + "': " + syserr.Strerror(pe.Err)
 	case "open":
-		return "opening file '" + path + "': " + strerror(pe.Err)
+		return "opening file '" + path + "': " + syserr.Strerror(pe.Err)
 	case "read":
-		return "reading from file '" + path + "': " + strerror(pe.Err)
+		return "reading from file '" + path + "': " + syserr.Strerror(pe.Err)
 	case "readdirent", "readdir", "fdopendir":
-		return "reading directory " + path + ": " + strerror(pe.Err)
+		return "reading directory " + path + ": " + syserr.Strerror(pe.Err)
 	case "readlink":
-		return "reading symbolic link '" + path + "': " + strerror(pe.Err)
+		return "reading symbolic link '" + path + "': " + syserr.Strerror(pe.Err)
 	}
 	return err.Error()
-}
-
-// strerror renders the system error in err as the C library's strerror.
-func strerror(err error) string {
-	var errno syscall.Errno
-	if !errors.As(err, &errno) {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return pe.Err.Error()
-		}
-		return err.Error()
-	}
-	s := errno.Error()
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // readDirEntries lists a directory, sorted by name.

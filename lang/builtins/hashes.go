@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/nixgo/nixgo/format/hash"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/token"
 )
@@ -44,7 +45,7 @@ func primHashFile(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
 	_, err := io.Copy(h, f)
 	f.Close()
 	if err != nil {
-		st.Errorf(eval.IOError, token.NoPos, "reading from file '%s': %s", p, strerror(err))
+		st.Errorf(eval.IOError, token.NoPos, "reading from file '%s': %s", p, syserr.Strerror(err))
 	}
 	return eval.MkString(h.Sum().Base16())
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/nixgo/nixgo/format/hash"
 	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/lang/eval"
 	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
@@ -195,7 +196,7 @@ func primReadDir(st *eval.State, pos token.Pos, args []eval.Value) eval.Value {
 	checkAccess(st, p)
 	entries, err := readDirEntries(p)
 	if err != nil {
-		st.Errorf(eval.IOError, token.NoPos, "reading directory %s: %s", p, strerror(err))
+		st.Errorf(eval.IOError, token.NoPos, "reading directory %s: %s", p, syserr.Strerror(err))
 	}
 	b := eval.NewAttrsBuilder(len(entries))
 	for _, e := range entries {

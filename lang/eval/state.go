@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/nixgo/nixgo/format/ospath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/lang/syntax"
 	"github.com/nixgo/nixgo/lang/token"
 )
@@ -451,7 +452,7 @@ func (st *State) readFileChecked(path string) ([]byte, *Error) {
 			return nil, &Error{Kind: IOError, Msg: "path '" + path + "' does not exist"}
 		}
 		if pe, ok := err.(*os.PathError); ok {
-			return nil, &Error{Kind: IOError, Msg: "opening file '" + path + "': " + syscallMessage(pe.Err)}
+			return nil, &Error{Kind: IOError, Msg: "opening file '" + path + "': " + syserr.Strerror(pe.Err)}
 		}
 		return nil, &Error{Kind: IOError, Msg: err.Error()}
 	}

@@ -5,11 +5,8 @@
 package eval
 
 import (
-	"errors"
-	"io/fs"
 	"os"
 	"strings"
-	"syscall"
 
 	"github.com/nixgo/nixgo/format/ospath"
 	"github.com/nixgo/nixgo/lang/token"
@@ -82,27 +79,4 @@ func (st *State) FetchToStore(name, path string, recursive bool, filter func(pat
 		}
 	}
 	return dst, err
-}
-
-// syscallMessage renders an OS error as strerror does.
-func syscallMessage(err error) string {
-	var errno syscall.Errno
-	switch {
-	case errors.As(err, &errno):
-		return strerror(errno)
-	case errors.Is(err, fs.ErrNotExist):
-		return "No such file or directory"
-	case errors.Is(err, fs.ErrPermission):
-		return "Permission denied"
-	}
-	return err.Error()
-}
-
-// strerror returns the C library's message for an errno.
-func strerror(e syscall.Errno) string {
-	s := e.Error()
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/nixgo/nixgo/format/hash"
 	"github.com/nixgo/nixgo/format/nar"
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/store"
 	"github.com/nixgo/nixgo/store/refscan"
 )
@@ -47,7 +48,7 @@ func (s *Store) newTempDir() (*tempDir, error) {
 			if os.IsExist(err) {
 				continue
 			}
-			return nil, fmt.Errorf("creating directory '%s': %w", p, unwrapPath(err))
+			return nil, fmt.Errorf("creating directory '%s': %w", p, syserr.Unwrap(err))
 		}
 		f, err := os.Open(p)
 		if err != nil {
@@ -269,7 +270,7 @@ func (s *Store) install(ctx context.Context, info *store.PathInfo, obj string) e
 		return err
 	}
 	if err := os.Rename(obj, real); err != nil {
-		return fmt.Errorf("renaming '%s' to '%s': %w", obj, real, unwrapPath(err))
+		return fmt.Errorf("renaming '%s' to '%s': %w", obj, real, syserr.Unwrap(err))
 	}
 	err := s.finishInstall(ctx, info, real)
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/nixgo/nixgo/format/syserr"
 )
 
 // canonicalise sets the modification time of path and everything below it
@@ -18,7 +20,7 @@ import (
 func (s *Store) canonicalise(path string) error {
 	fi, err := os.Lstat(path)
 	if err != nil {
-		return fmt.Errorf("getting status of '%s': %w", path, unwrapPath(err))
+		return fmt.Errorf("getting status of '%s': %w", path, syserr.Unwrap(err))
 	}
 	m := fi.Mode()
 	if !m.IsRegular() && !m.IsDir() && m&os.ModeSymlink == 0 {
@@ -49,14 +51,14 @@ func canonicaliseWindows(path string, fi os.FileInfo) error {
 	if fi.ModTime().Unix() != mtimeStore {
 		t := time.Unix(mtimeStore, 0)
 		if err := os.Chtimes(path, t, t); err != nil {
-			return fmt.Errorf("changing modification time of '%s': %w", path, unwrapPath(err))
+			return fmt.Errorf("changing modification time of '%s': %w", path, syserr.Unwrap(err))
 		}
 	}
 	// On Windows os.Chmod only sets or clears FILE_ATTRIBUTE_READONLY
 	// (from the 0o200 bit).
 	if fi.Mode().IsRegular() && fi.Mode().Perm()&0o200 != 0 {
 		if err := os.Chmod(path, 0o444); err != nil {
-			return fmt.Errorf("making '%s' read-only: %w", path, unwrapPath(err))
+			return fmt.Errorf("making '%s' read-only: %w", path, syserr.Unwrap(err))
 		}
 	}
 	return nil

@@ -28,6 +28,7 @@ import (
 	"sync"
 
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/store"
 )
 
@@ -240,7 +241,7 @@ func (c *collector) visitStore() error {
 	s := c.s
 	d, err := os.Open(s.realDir)
 	if err != nil {
-		return fmt.Errorf("opening directory '%s': %w", s.realDir, unwrapPath(err))
+		return fmt.Errorf("opening directory '%s': %w", s.realDir, syserr.Unwrap(err))
 	}
 	defer d.Close()
 	for {
@@ -266,7 +267,7 @@ func (c *collector) visitStore() error {
 			return nil
 		}
 		if rerr != nil {
-			return fmt.Errorf("reading directory '%s': %w", s.realDir, unwrapPath(rerr))
+			return fmt.Errorf("reading directory '%s': %w", s.realDir, syserr.Unwrap(rerr))
 		}
 	}
 }
@@ -485,7 +486,7 @@ func (c *collector) deleteUnusedLinks() error {
 	c.infof("deleting unused links...")
 	d, err := os.Open(s.linksDir)
 	if err != nil {
-		return fmt.Errorf("opening directory '%s': %w", s.linksDir, unwrapPath(err))
+		return fmt.Errorf("opening directory '%s': %w", s.linksDir, syserr.Unwrap(err))
 	}
 	defer d.Close()
 	var actualSize, unsharedSize int64
@@ -498,7 +499,7 @@ func (c *collector) deleteUnusedLinks() error {
 			p := s.linksDir + "/" + name
 			fi, err := os.Lstat(p)
 			if err != nil {
-				return fmt.Errorf("getting status of '%s': %w", p, unwrapPath(err))
+				return fmt.Errorf("getting status of '%s': %w", p, syserr.Unwrap(err))
 			}
 			_, _, nlink, ok := inodeOf(fi)
 			if !ok || nlink != 1 {
@@ -510,19 +511,19 @@ func (c *collector) deleteUnusedLinks() error {
 			}
 			store.Logf(c.log, store.LevelTalkative, "deleting unused link '%s'", p)
 			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("deleting '%s': %w", p, unwrapPath(err))
+				return fmt.Errorf("deleting '%s': %w", p, syserr.Unwrap(err))
 			}
 		}
 		if rerr == io.EOF {
 			break
 		}
 		if rerr != nil {
-			return fmt.Errorf("reading directory '%s': %w", s.linksDir, unwrapPath(rerr))
+			return fmt.Errorf("reading directory '%s': %w", s.linksDir, syserr.Unwrap(rerr))
 		}
 	}
 	fi, err := os.Stat(s.linksDir)
 	if err != nil {
-		return fmt.Errorf("statting '%s': %w", s.linksDir, unwrapPath(err))
+		return fmt.Errorf("statting '%s': %w", s.linksDir, syserr.Unwrap(err))
 	}
 	overhead := allocatedBytes(fi)
 	c.infof("note: currently hard linking saves %.2f MiB", float64(unsharedSize-actualSize-overhead)/(1024.0*1024.0))
@@ -575,7 +576,7 @@ func (s *Store) lockGCExclusive(ctx context.Context, log store.Logger) (func(), 
 	path := s.cfg.StateDir + "/gc.lock"
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("opening global GC lock '%s': %w", path, unwrapPath(err))
+		return nil, fmt.Errorf("opening global GC lock '%s': %w", path, syserr.Unwrap(err))
 	}
 	ok, err := lockFile(f, lockWrite, false)
 	if err == nil && !ok {
@@ -618,7 +619,7 @@ func deleteTree(p string, freed *uint64) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("getting status of %s: %w", quotePath(p), unwrapPath(err))
+		return fmt.Errorf("getting status of %s: %w", quotePath(p), syserr.Unwrap(err))
 	}
 	if !fi.IsDir() {
 		_, _, nlink, ok := inodeOf(fi)
@@ -628,12 +629,12 @@ func deleteTree(p string, freed *uint64) error {
 	} else {
 		if fi.Mode().Perm()&0o700 != 0o700 {
 			if err := os.Chmod(p, fi.Mode().Perm()|0o700); err != nil {
-				return fmt.Errorf("chmod %s: %w", quotePath(p), unwrapPath(err))
+				return fmt.Errorf("chmod %s: %w", quotePath(p), syserr.Unwrap(err))
 			}
 		}
 		d, err := os.Open(p)
 		if err != nil {
-			return fmt.Errorf("opening directory %s: %w", quotePath(p), unwrapPath(err))
+			return fmt.Errorf("opening directory %s: %w", quotePath(p), syserr.Unwrap(err))
 		}
 		for {
 			names, rerr := d.Readdirnames(1024)
@@ -648,13 +649,13 @@ func deleteTree(p string, freed *uint64) error {
 			}
 			if rerr != nil {
 				d.Close()
-				return fmt.Errorf("reading directory %s: %w", quotePath(p), unwrapPath(rerr))
+				return fmt.Errorf("reading directory %s: %w", quotePath(p), syserr.Unwrap(rerr))
 			}
 		}
 		d.Close()
 	}
 	if err := removeEntry(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("cannot unlink %s: %w", quotePath(p), unwrapPath(err))
+		return fmt.Errorf("cannot unlink %s: %w", quotePath(p), syserr.Unwrap(err))
 	}
 	return nil
 }

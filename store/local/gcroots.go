@@ -24,6 +24,7 @@ import (
 
 	"github.com/nixgo/nixgo/format/fslink"
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/store"
 )
 
@@ -203,7 +204,7 @@ func isInDir(p, dir string) bool {
 func (s *Store) findTempRoots(ctx context.Context, r rootSet, censor bool, log store.Logger) error {
 	d, err := os.Open(s.tempRootsDir)
 	if err != nil {
-		return fmt.Errorf("opening directory '%s': %w", s.tempRootsDir, unwrapPath(err))
+		return fmt.Errorf("opening directory '%s': %w", s.tempRootsDir, syserr.Unwrap(err))
 	}
 	defer d.Close()
 	for {
@@ -223,7 +224,7 @@ func (s *Store) findTempRoots(ctx context.Context, r rootSet, censor bool, log s
 			return nil
 		}
 		if rerr != nil {
-			return fmt.Errorf("reading directory '%s': %w", s.tempRootsDir, unwrapPath(rerr))
+			return fmt.Errorf("reading directory '%s': %w", s.tempRootsDir, syserr.Unwrap(rerr))
 		}
 	}
 }
@@ -240,7 +241,7 @@ func (s *Store) readTempRoots(name string, r rootSet, censor bool, log store.Log
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("opening temporary roots file '%s': %w", p, unwrapPath(err))
+		return fmt.Errorf("opening temporary roots file '%s': %w", p, syserr.Unwrap(err))
 	}
 	defer f.Close()
 	locked, err := lockFile(f, lockWrite, false)
@@ -261,7 +262,7 @@ func (s *Store) readTempRoots(name string, r rootSet, censor bool, log store.Log
 	}
 	contents, err := io.ReadAll(f)
 	if err != nil {
-		return fmt.Errorf("reading temporary roots file '%s': %w", p, unwrapPath(err))
+		return fmt.Errorf("reading temporary roots file '%s': %w", p, syserr.Unwrap(err))
 	}
 	link := "{temp:" + strconv.Itoa(pid) + "}"
 	if censor {

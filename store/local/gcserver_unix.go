@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/store"
 )
 
@@ -28,7 +29,7 @@ import (
 func (s *Store) serveRoots(sh *gcShared, log store.Logger) (stop func(), err error) {
 	socket := s.cfg.StateDir + "/gc-socket/socket"
 	if err := os.MkdirAll(filepath.Dir(socket), 0o777); err != nil {
-		return nil, fmt.Errorf("creating directory '%s': %w", filepath.Dir(socket), unwrapPath(err))
+		return nil, fmt.Errorf("creating directory '%s': %w", filepath.Dir(socket), syserr.Unwrap(err))
 	}
 	os.Remove(socket)
 	var ln *net.UnixListener
@@ -45,7 +46,7 @@ func (s *Store) serveRoots(sh *gcShared, log store.Logger) (stop func(), err err
 	ln.SetUnlinkOnClose(false)
 	if err := os.Chmod(socket, 0o666); err != nil {
 		ln.Close()
-		return nil, fmt.Errorf("changing permissions on '%s': %w", socket, unwrapPath(err))
+		return nil, fmt.Errorf("changing permissions on '%s': %w", socket, syserr.Unwrap(err))
 	}
 	var (
 		wg    sync.WaitGroup

@@ -11,13 +11,13 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/nixgo/nixgo/format/derivation"
 	"github.com/nixgo/nixgo/format/fslink"
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/store"
 )
 
@@ -157,24 +157,24 @@ func (s *Store) createDirs() error {
 	gcroots := state + "/gcroots"
 	for _, d := range []string{s.realDir, s.linksDir, profiles, s.tempRootsDir, s.dbDir} {
 		if err := os.MkdirAll(d, 0o777); err != nil {
-			return fmt.Errorf("creating directory '%s': %w", d, unwrapPath(err))
+			return fmt.Errorf("creating directory '%s': %w", d, syserr.Unwrap(err))
 		}
 	}
 	if _, err := os.Lstat(gcroots); os.IsNotExist(err) {
 		if err := os.MkdirAll(gcroots, 0o777); err != nil {
-			return fmt.Errorf("creating directory '%s': %w", gcroots, unwrapPath(err))
+			return fmt.Errorf("creating directory '%s': %w", gcroots, syserr.Unwrap(err))
 		}
 		if err := fslink.Symlink(profiles, gcroots+"/profiles"); err != nil && !errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("creating symlink '%s': %w", gcroots+"/profiles", unwrapPath(err))
+			return fmt.Errorf("creating symlink '%s': %w", gcroots+"/profiles", syserr.Unwrap(err))
 		}
 	}
 	for _, d := range []string{profiles + "/per-user", gcroots + "/per-user"} {
 		if err := os.MkdirAll(d, 0o777); err != nil {
-			return fmt.Errorf("creating directory '%s': %w", d, unwrapPath(err))
+			return fmt.Errorf("creating directory '%s': %w", d, syserr.Unwrap(err))
 		}
 		if !s.cfg.ReadOnly {
 			if err := ensureMode(d, 0o755); err != nil {
-				return fmt.Errorf("could not set permissions on '%s' to 755: %w", d, unwrapPath(err))
+				return fmt.Errorf("could not set permissions on '%s' to 755: %w", d, syserr.Unwrap(err))
 			}
 		}
 	}
@@ -205,7 +205,7 @@ func checkNoSymlinks(realDir string) error {
 		}
 		st, err := os.Lstat(p)
 		if err != nil {
-			return fmt.Errorf("getting status of '%s': %w", p, unwrapPath(err))
+			return fmt.Errorf("getting status of '%s': %w", p, syserr.Unwrap(err))
 		}
 		if st.Mode()&os.ModeSymlink != 0 {
 			return fmt.Errorf("the path '%s' is a symlink; this is not allowed for the Nix store and its parent directories", filepath.ToSlash(p))
@@ -422,15 +422,15 @@ func (s *Store) upgradeSchema(ctx context.Context) error {
 func writeFileSync(path string, data []byte, perm os.FileMode) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
 	if err != nil {
-		return fmt.Errorf("opening file '%s': %w", path, unwrapPath(err))
+		return fmt.Errorf("opening file '%s': %w", path, syserr.Unwrap(err))
 	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return fmt.Errorf("writing to file '%s': %w", path, unwrapPath(err))
+		return fmt.Errorf("writing to file '%s': %w", path, syserr.Unwrap(err))
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return fmt.Errorf("fsync file '%s': %w", path, unwrapPath(err))
+		return fmt.Errorf("fsync file '%s': %w", path, syserr.Unwrap(err))
 	}
 	return f.Close()
 }
@@ -476,27 +476,4 @@ func (s *Store) realPathOf(full string) (string, error) {
 		return "", err
 	}
 	return s.RealPath(p) + rest, nil
-}
-
-// unwrapPath drops the operation and path of an *os.PathError, which the
-// messages around it already give.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
-}
-
-// strerror renders an OS error as C's strerror: capitalised.
-func strerror(err error) string {
-	s := unwrapPath(err).Error()
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

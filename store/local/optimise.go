@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"syscall"
 
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/store"
 )
 
@@ -57,12 +58,12 @@ func (s *Store) Optimise(ctx context.Context, log store.Logger) (store.OptimiseS
 func (s *Store) loadInodes() (inodeSet, error) {
 	d, err := os.Open(s.linksDir)
 	if err != nil {
-		return nil, fmt.Errorf("opening directory '%s': %w", s.linksDir, unwrapPath(err))
+		return nil, fmt.Errorf("opening directory '%s': %w", s.linksDir, syserr.Unwrap(err))
 	}
 	defer d.Close()
 	entries, err := d.ReadDir(-1)
 	if err != nil {
-		return nil, fmt.Errorf("reading directory '%s': %w", s.linksDir, unwrapPath(err))
+		return nil, fmt.Errorf("reading directory '%s': %w", s.linksDir, syserr.Unwrap(err))
 	}
 	inodes := inodeSet{}
 	for _, e := range entries {
@@ -95,7 +96,7 @@ func (s *Store) optimisePath(_ context.Context, path string, inodes inodeSet, re
 func (s *Store) optimise1(path string, inodes inodeSet, repair bool, log store.Logger, stats *store.OptimiseStats) error {
 	fi, err := os.Lstat(path)
 	if err != nil {
-		return fmt.Errorf("getting status of '%s': %w", path, unwrapPath(err))
+		return fmt.Errorf("getting status of '%s': %w", path, syserr.Unwrap(err))
 	}
 	_, ino, nlink, ok := inodeOf(fi)
 	if !ok {
@@ -107,12 +108,12 @@ func (s *Store) optimise1(path string, inodes inodeSet, repair bool, log store.L
 	if fi.IsDir() {
 		d, err := os.Open(path)
 		if err != nil {
-			return fmt.Errorf("opening directory '%s': %w", path, unwrapPath(err))
+			return fmt.Errorf("opening directory '%s': %w", path, syserr.Unwrap(err))
 		}
 		entries, err := d.ReadDir(-1)
 		d.Close()
 		if err != nil {
-			return fmt.Errorf("reading directory '%s': %w", path, unwrapPath(err))
+			return fmt.Errorf("reading directory '%s': %w", path, syserr.Unwrap(err))
 		}
 		for _, e := range entries {
 			if efi, err := e.Info(); err == nil {
@@ -160,10 +161,10 @@ func (s *Store) optimise1(path string, inodes inodeSet, repair bool, log store.L
 			case errors.Is(err, os.ErrExist):
 				// another process made it first
 			case errors.Is(err, syscall.ENOSPC):
-				store.Logf(log, store.LevelInfo, "cannot link '%s' to '%s': %s", linkPath, path, strerror(err))
+				store.Logf(log, store.LevelInfo, "cannot link '%s' to '%s': %s", linkPath, path, syserr.Strerror(err))
 				return nil
 			default:
-				return fmt.Errorf("creating hard link '%s': %w", linkPath, unwrapPath(err))
+				return fmt.Errorf("creating hard link '%s': %w", linkPath, syserr.Unwrap(err))
 			}
 		} else {
 			inodes[ino] = true
@@ -171,7 +172,7 @@ func (s *Store) optimise1(path string, inodes inodeSet, repair bool, log store.L
 	}
 	st, err := os.Lstat(linkPath)
 	if err != nil {
-		return fmt.Errorf("getting status of '%s': %w", linkPath, unwrapPath(err))
+		return fmt.Errorf("getting status of '%s': %w", linkPath, syserr.Unwrap(err))
 	}
 	if _, lino, _, _ := inodeOf(st); lino == ino {
 		return nil
@@ -192,7 +193,7 @@ func (s *Store) optimise1(path string, inodes inodeSet, repair bool, log store.L
 			}
 			return nil
 		}
-		return fmt.Errorf("creating hard link '%s': %w", tempLink, unwrapPath(err))
+		return fmt.Errorf("creating hard link '%s': %w", tempLink, syserr.Unwrap(err))
 	}
 	inodes[ino] = true
 	if err := os.Rename(tempLink, path); err != nil {
@@ -200,7 +201,7 @@ func (s *Store) optimise1(path string, inodes inodeSet, repair bool, log store.L
 		if errors.Is(err, syscall.EMLINK) {
 			return nil
 		}
-		return fmt.Errorf("renaming '%s' to '%s': %w", tempLink, path, unwrapPath(err))
+		return fmt.Errorf("renaming '%s' to '%s': %w", tempLink, path, syserr.Unwrap(err))
 	}
 	stats.FilesLinked++
 	stats.BytesFreed += uint64(fi.Size())

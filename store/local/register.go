@@ -14,6 +14,7 @@ import (
 	"github.com/nixgo/nixgo/format/derivation"
 	"github.com/nixgo/nixgo/format/hash"
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/store"
 )
 
@@ -182,7 +183,7 @@ func (s *Store) readDerivation(p storepath.StorePath) (*derivation.Derivation, e
 	text, err := os.ReadFile(real)
 	if err != nil {
 		// CppNix's readFile names the physical path.
-		return nil, fmt.Errorf("opening file '%s': %s", real, strerror(err))
+		return nil, fmt.Errorf("opening file '%s': %s", real, syserr.Strerror(err))
 	}
 	name, err := p.DrvName()
 	if err != nil {

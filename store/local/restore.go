@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"github.com/nixgo/nixgo/format/nar"
+	"github.com/nixgo/nixgo/format/syserr"
 )
 
 // restoreNAR recreates the tree of the NAR read by nr at path, which must
@@ -54,12 +55,12 @@ func restoreNAR(path string, nr *nar.Reader, doSync bool, echo io.Writer) error 
 				if errors.Is(err, os.ErrExist) {
 					return fmt.Errorf("path '%s' already exists", p)
 				}
-				return fmt.Errorf("creating directory '%s': %w", p, unwrapPath(err))
+				return fmt.Errorf("creating directory '%s': %w", p, syserr.Unwrap(err))
 			}
 			dirs = append(dirs, p)
 		case nar.TypeSymlink:
 			if err := os.Symlink(h.LinkTarget, p); err != nil {
-				return fmt.Errorf("creating symlink from '%s' to '%s': %w", p, h.LinkTarget, unwrapPath(err))
+				return fmt.Errorf("creating symlink from '%s' to '%s': %w", p, h.LinkTarget, syserr.Unwrap(err))
 			}
 		case nar.TypeRegular:
 			if err := writeFile(p, contents, h.Executable, doSync); err != nil {
@@ -93,7 +94,7 @@ func writeFile(p string, r io.Reader, executable bool, doSync bool) error {
 	}
 	f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, perm)
 	if err != nil {
-		return fmt.Errorf("creating file '%s': %w", p, unwrapPath(err))
+		return fmt.Errorf("creating file '%s': %w", p, syserr.Unwrap(err))
 	}
 	if executable {
 		// The umask may have removed execute bits: give back those of
@@ -112,7 +113,7 @@ func writeFile(p string, r io.Reader, executable bool, doSync bool) error {
 	}
 	var pe *os.PathError
 	if errors.As(err, &pe) {
-		return fmt.Errorf("writing to file '%s': %w", p, unwrapPath(err))
+		return fmt.Errorf("writing to file '%s': %w", p, syserr.Unwrap(err))
 	}
 	return err // a malformed or truncated NAR
 }
@@ -126,7 +127,7 @@ func removeAll(path string) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("getting status of '%s': %w", path, unwrapPath(err))
+		return fmt.Errorf("getting status of '%s': %w", path, syserr.Unwrap(err))
 	}
 	if st.IsDir() {
 		if st.Mode().Perm()&0o700 != 0o700 {
@@ -143,7 +144,7 @@ func removeAll(path string) error {
 		}
 	}
 	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
-		return fmt.Errorf("cannot unlink '%s': %w", path, unwrapPath(err))
+		return fmt.Errorf("cannot unlink '%s': %w", path, syserr.Unwrap(err))
 	}
 	return nil
 }
@@ -152,12 +153,12 @@ func removeAll(path string) error {
 func readDirNames(path string) ([]string, error) {
 	d, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("opening directory '%s': %w", path, unwrapPath(err))
+		return nil, fmt.Errorf("opening directory '%s': %w", path, syserr.Unwrap(err))
 	}
 	defer d.Close()
 	names, err := d.Readdirnames(-1)
 	if err != nil {
-		return nil, fmt.Errorf("reading directory '%s': %w", path, unwrapPath(err))
+		return nil, fmt.Errorf("reading directory '%s': %w", path, syserr.Unwrap(err))
 	}
 	return names, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/nixgo/nixgo/format/fslink"
 	"github.com/nixgo/nixgo/format/hash"
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/format/syserr"
 )
 
 // tempRoots is this store's temporary roots file and its GC lock.
@@ -66,7 +67,7 @@ func (s *Store) AddTempRoot(ctx context.Context, p storepath.StorePath) error {
 	if t.gcLock == nil {
 		f, err := os.OpenFile(s.cfg.StateDir+"/gc.lock", os.O_RDWR|os.O_CREATE, 0o600)
 		if err != nil {
-			return fmt.Errorf("opening global GC lock '%s': %w", s.cfg.StateDir+"/gc.lock", unwrapPath(err))
+			return fmt.Errorf("opening global GC lock '%s': %w", s.cfg.StateDir+"/gc.lock", syserr.Unwrap(err))
 		}
 		t.gcLock = f
 	}
@@ -90,7 +91,7 @@ func (s *Store) AddTempRoot(ctx context.Context, p storepath.StorePath) error {
 	_, err := t.file.Write([]byte(s.dir.Path(p) + "\x00"))
 	lockFile(t.gcLock, lockNone, false)
 	if err != nil {
-		return fmt.Errorf("writing temporary roots file '%s': %w", t.path, unwrapPath(err))
+		return fmt.Errorf("writing temporary roots file '%s': %w", t.path, syserr.Unwrap(err))
 	}
 	if t.done == nil {
 		t.done = map[storepath.StorePath]bool{}
@@ -121,7 +122,7 @@ func (s *Store) createTempRootsFile() error {
 		st, err := f.Stat()
 		if err != nil {
 			f.Close()
-			return fmt.Errorf("statting '%s': %w", t.path, unwrapPath(err))
+			return fmt.Errorf("statting '%s': %w", t.path, syserr.Unwrap(err))
 		}
 		if st.Size() == 0 {
 			t.file = f
@@ -171,15 +172,15 @@ func (s *Store) AddIndirectRoot(ctx context.Context, path string) error {
 // IndirectRootStore::makeSymlink).
 func makeSymlink(link, target string) error {
 	if err := os.MkdirAll(filepath.Dir(link), 0o777); err != nil {
-		return fmt.Errorf("creating directory '%s': %w", filepath.Dir(link), unwrapPath(err))
+		return fmt.Errorf("creating directory '%s': %w", filepath.Dir(link), syserr.Unwrap(err))
 	}
 	tmp := fmt.Sprintf("%s.tmp-%d-%d", link, os.Getpid(), rand.Int32())
 	if err := fslink.Symlink(target, tmp); err != nil {
-		return fmt.Errorf("creating symlink '%s' -> '%s': %w", tmp, target, unwrapPath(err))
+		return fmt.Errorf("creating symlink '%s' -> '%s': %w", tmp, target, syserr.Unwrap(err))
 	}
 	if err := fslink.Rename(tmp, link); err != nil {
 		fslink.Remove(tmp)
-		return fmt.Errorf("renaming '%s' to '%s': %w", tmp, link, unwrapPath(err))
+		return fmt.Errorf("renaming '%s' to '%s': %w", tmp, link, syserr.Unwrap(err))
 	}
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nixgo/nixgo/format/syserr"
 )
 
 // hasSyncfs tells whether syncStoreFS syncs whole file systems: objects
@@ -18,7 +20,7 @@ const hasSyncfs = true
 func syncStoreFS(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
-		return fmt.Errorf("opening directory '%s': %w", dir, unwrapPath(err))
+		return fmt.Errorf("opening directory '%s': %w", dir, syserr.Unwrap(err))
 	}
 	defer d.Close()
 	if err := unix.Syncfs(int(d.Fd())); err != nil {

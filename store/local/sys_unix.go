@@ -10,6 +10,8 @@ import (
 	"os"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nixgo/nixgo/format/syserr"
 )
 
 // hasUnixPermissions tells whether files have Unix permission bits.
@@ -32,11 +34,11 @@ func checkLocalName(string) error { return nil }
 func fsyncDir(path string) error {
 	d, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("opening directory '%s': %w", path, unwrapPath(err))
+		return fmt.Errorf("opening directory '%s': %w", path, syserr.Unwrap(err))
 	}
 	defer d.Close()
 	if err := d.Sync(); err != nil {
-		return fmt.Errorf("fsync directory '%s': %w", path, unwrapPath(err))
+		return fmt.Errorf("fsync directory '%s': %w", path, syserr.Unwrap(err))
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nixgo/nixgo/format/hash"
 	"github.com/nixgo/nixgo/format/storepath"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/store"
 )
 
@@ -62,7 +63,7 @@ func (s *Store) lockGC(log store.Logger) (func(), error) {
 	path := s.cfg.StateDir + "/gc.lock"
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("opening global GC lock '%s': %w", path, unwrapPath(err))
+		return nil, fmt.Errorf("opening global GC lock '%s': %w", path, syserr.Unwrap(err))
 	}
 	ok, err := lockFile(f, lockRead, false)
 	if err == nil && !ok {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/nixgo/nixgo/format/fslink"
+	"github.com/nixgo/nixgo/format/syserr"
 	"github.com/nixgo/nixgo/store"
 	"github.com/nixgo/nixgo/store/local"
 )
@@ -70,7 +71,7 @@ func Find(profile string) (gens []Generation, current uint64, ok bool, err error
 		p := dir + "/" + e
 		fi, err := os.Lstat(p)
 		if err != nil {
-			return nil, 0, false, fmt.Errorf("getting status of '%s': %s", p, strerror(err))
+			return nil, 0, false, fmt.Errorf("getting status of '%s': %s", p, syserr.Strerror(err))
 		}
 		gens = append(gens, Generation{Number: n, Path: p, Created: fi.ModTime()})
 	}
@@ -104,7 +105,7 @@ func deleteGeneration(profile string, n uint64, dryRun bool, log store.Logger) e
 	store.Logf(log, store.LevelNotice, "removing profile version %d", n)
 	p := fmt.Sprintf("%s-%d-link", profile, n)
 	if err := fslink.Remove(p); err != nil {
-		return fmt.Errorf("cannot unlink '%s': %s", p, strerror(err))
+		return fmt.Errorf("cannot unlink '%s': %s", p, syserr.Strerror(err))
 	}
 	return nil
 }
@@ -197,7 +198,7 @@ func (d Dirs) ProfilesDir() (string, error) {
 		p = d.StateDir + "/profiles/per-user/root"
 	}
 	if err := os.MkdirAll(p, 0o755); err != nil {
-		return "", fmt.Errorf("creating directory '%s': %s", p, strerror(err))
+		return "", fmt.Errorf("creating directory '%s': %s", p, syserr.Strerror(err))
 	}
 	return p, nil
 }
@@ -265,20 +266,6 @@ func readDirUnsorted(dir string) ([]string, error) {
 	return f.Readdirnames(-1)
 }
 
-// strerror renders an operating system error as C's strerror (capitalised,
-// without the operation and path of an *fs.PathError).
-func strerror(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	s := err.Error()
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
 // RemoveOld walks dir as nix-collect-garbage -d does (CppNix's
 // removeOldGenerations): for every symlink whose target contains "link"
 // (a profile pointing to a generation) it calls each, if dir is writable;
@@ -291,12 +278,12 @@ func RemoveOld(dir string, each func(profile string) error) error {
 	canWrite := canAccess(dir, true)
 	f, err := os.Open(dir)
 	if err != nil {
-		return fmt.Errorf("opening directory '%s': %s", dir, strerror(err))
+		return fmt.Errorf("opening directory '%s': %s", dir, syserr.Strerror(err))
 	}
 	entries, err := f.ReadDir(-1)
 	f.Close()
 	if err != nil {
-		return fmt.Errorf("reading directory '%s': %s", dir, strerror(err))
+		return fmt.Errorf("reading directory '%s': %s", dir, syserr.Strerror(err))
 	}
 	for _, e := range entries {
 		p := dir + "/" + e.Name()
@@ -307,7 +294,7 @@ func RemoveOld(dir string, each func(profile string) error) error {
 				continue // deleted meanwhile (a generation of an earlier profile)
 			}
 			if err != nil {
-				return fmt.Errorf("reading symbolic link '%s': %s", p, strerror(err))
+				return fmt.Errorf("reading symbolic link '%s': %s", p, syserr.Strerror(err))
 			}
 			if strings.Contains(link, "link") {
 				if err := each(p); err != nil {
