@@ -29,6 +29,23 @@ type installableArgs struct {
 	outputsSpec bool
 }
 
+// addInstallables adds --expr, --file and the positional installables to
+// p: any number with many (nix build), else one (nix eval, nix log).
+func (p *argParser) addInstallables(ia *installableArgs, many bool) {
+	p.add("expr", 0, 1, func(v []string) error { ia.expr = &v[0]; return nil })
+	p.add("file", 'f', 1, func(v []string) error { ia.file = &v[0]; return nil })
+	p.own = func(args []string, i int) (int, error) {
+		if args[i] != "" && args[i][0] == '-' {
+			return 0, nil
+		}
+		if !many && len(ia.attrs) > 0 {
+			return 0, usagef("unexpected argument '%s'", args[i])
+		}
+		ia.attrs = append(ia.attrs, args[i])
+		return 1, nil
+	}
+}
+
 // settle checks the installable flags once parsed (with exclusive, that
 // --file and --expr are not both given) and applies CppNix's "backward
 // compatibility hack": --file evaluates impurely.
@@ -53,8 +70,7 @@ func runNixEval(e *env, args []string) error {
 	)
 	p := newArgParser(e)
 	p.addEval(&ea)
-	p.add("expr", 0, 1, func(v []string) error { ia.expr = &v[0]; return nil })
-	p.add("file", 'f', 1, func(v []string) error { ia.file = &v[0]; return nil })
+	p.addInstallables(&ia, false)
 	p.add("json", 0, 0, func([]string) error { jsonOut = true; return nil })
 	p.add("raw", 0, 0, func([]string) error { raw = true; return nil })
 	p.add("apply", 0, 1, func(v []string) error { apply = &v[0]; return nil })
@@ -87,17 +103,6 @@ func runNixEval(e *env, args []string) error {
 	p.add("override-input", 0, 2, func([]string) error {
 		return fmt.Errorf("experimental Nix feature 'flakes' is disabled; add '--extra-experimental-features flakes' to enable it")
 	})
-	p.own = func(args []string, i int) (int, error) {
-		if args[i] != "" && args[i][0] == '-' {
-			return 0, nil
-		}
-		if len(ia.attrs) > 0 {
-			// nix eval takes one installable.
-			return 0, usagef("unexpected argument '%s'", args[i])
-		}
-		ia.attrs = append(ia.attrs, args[i])
-		return 1, nil
-	}
 	if err := p.parse(args); err != nil {
 		return err
 	}

@@ -37,8 +37,7 @@ func runNixBuildCmd(e *env, args []string) error {
 	p := newArgParser(e)
 	p.addEval(&ea)
 	p.addLogFlags(&lf, true)
-	p.add("expr", 0, 1, func(v []string) error { ia.expr = &v[0]; return nil })
-	p.add("file", 'f', 1, func(v []string) error { ia.file = &v[0]; return nil })
+	p.addInstallables(&ia, true)
 	p.add("out-link", 'o', 1, func(v []string) error { outLink = v[0]; return nil })
 	p.add("no-link", 0, 0, func([]string) error { outLink = ""; return nil })
 	p.add("print-out-paths", 0, 0, func([]string) error { printOut = true; return nil })
@@ -51,13 +50,6 @@ func runNixBuildCmd(e *env, args []string) error {
 	p.add("cores", 0, 1, func(v []string) error { return e.cfg.SetFromFlag("cores", v[0]) })
 	p.add("max-jobs", 'j', 1, func(v []string) error { return e.cfg.SetFromFlag("max-jobs", v[0]) })
 	p.add("store", 0, 1, func(v []string) error { return e.cfg.SetFromFlag("store", v[0]) })
-	p.own = func(args []string, i int) (int, error) {
-		if args[i] != "" && args[i][0] == '-' {
-			return 0, nil
-		}
-		ia.attrs = append(ia.attrs, args[i])
-		return 1, nil
-	}
 	if err := p.parse(args); err != nil {
 		return err
 	}

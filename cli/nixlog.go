@@ -22,18 +22,7 @@ func runNixLog(e *env, args []string) error {
 	e.nixVerbosity()
 	p := newArgParser(e)
 	p.addEval(&ea)
-	p.add("expr", 0, 1, func(v []string) error { ia.expr = &v[0]; return nil })
-	p.add("file", 'f', 1, func(v []string) error { ia.file = &v[0]; return nil })
-	p.own = func(args []string, i int) (int, error) {
-		if args[i] != "" && args[i][0] == '-' {
-			return 0, nil
-		}
-		if len(ia.attrs) > 0 {
-			return 0, usagef("unexpected argument '%s'", args[i])
-		}
-		ia.attrs = append(ia.attrs, args[i])
-		return 1, nil
-	}
+	p.addInstallables(&ia, false)
 	if err := p.parse(args); err != nil {
 		return err
 	}
