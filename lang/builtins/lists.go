@@ -239,8 +239,10 @@ func stableSort(a []eval.Value, less func(a, b eval.Value) bool) {
 	mergeSortWithBuffer(a[mid:], buf, less)
 	// __merge_adaptive: the shorter half goes to the buffer.
 	if mid <= len(a)-mid {
+		// libstdc++'s __move_merge_adaptive: what is left of a[mid:]
+		// once the buffer is merged is already in place.
 		n := copy(buf, a[:mid])
-		moveMergeForward(buf[:n], a[mid:], a, less)
+		moveMerge(buf[:n], a[mid:], a, less)
 	} else {
 		n := copy(buf, a[mid:])
 		moveMergeBackward(a[:mid], buf[:n], a, less)
@@ -294,23 +296,6 @@ func moveMerge(x, y, dst []eval.Value, less func(a, b eval.Value) bool) int {
 	k += copy(dst[k:], x[i:])
 	k += copy(dst[k:], y[j:])
 	return k
-}
-
-// moveMergeForward is libstdc++'s __move_merge_adaptive: x (in the buffer)
-// and y (the end of dst) merged into dst from its start.
-func moveMergeForward(x, y, dst []eval.Value, less func(a, b eval.Value) bool) {
-	i, j, k := 0, 0, 0
-	for i < len(x) && j < len(y) {
-		if less(y[j], x[i]) {
-			dst[k] = y[j]
-			j++
-		} else {
-			dst[k] = x[i]
-			i++
-		}
-		k++
-	}
-	copy(dst[k:], x[i:])
 }
 
 // moveMergeBackward is libstdc++'s __move_merge_adaptive_backward: x (the
